@@ -1,0 +1,12 @@
+"""keras_gan: GAN training with Keras 3 on TensorFlow, JAX and PyTorch."""
+
+from keras_gan import backend
+from keras_gan import data
+from keras_gan import losses
+from keras_gan import models
+from keras_gan import penalties
+from keras_gan.conditional_gan import ConditionalGAN
+from keras_gan.gan import GAN
+from keras_gan.gan_optimizer import GANOptimizer
+from keras_gan.utils.image_grid import save_image_grid
+from keras_gan.version import __version__

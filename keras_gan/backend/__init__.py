@@ -1,0 +1,52 @@
+"""Backend-specific pieces of keras_gan, selected from `keras.backend.backend()`.
+
+This folder is the only place in keras_gan that imports TensorFlow, JAX or
+PyTorch. Every backend module exposes the same small surface:
+
+- `value_and_grad(fn, variables)`: calls `fn()` (which returns
+  `(loss, aux)`) and returns `(loss, aux), grads` for the given Keras
+  variables.
+- `input_gradient(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`,
+  kept differentiable so that a penalty built from it trains the weights
+  used inside `fn` (second-order gradients).
+- `apply_gradients(optimizer, grads, variables)`: one optimizer update.
+- `GANTrainer`: a mixin providing `train_step` with the signature that the
+  backend's Keras trainer expects; it delegates to `self._gan_train_step`.
+- `prepare_compile(jit_compile)`: the `jit_compile` value to pass to Keras.
+"""
+
+import keras
+
+_BACKEND = keras.backend.backend()
+
+if _BACKEND == "tensorflow":
+    from keras_gan.backend.tensorflow import GANTrainer
+    from keras_gan.backend.tensorflow import apply_gradients
+    from keras_gan.backend.tensorflow import input_gradient
+    from keras_gan.backend.tensorflow import prepare_compile
+    from keras_gan.backend.tensorflow import value_and_grad
+elif _BACKEND == "jax":
+    from keras_gan.backend.jax import GANTrainer
+    from keras_gan.backend.jax import apply_gradients
+    from keras_gan.backend.jax import input_gradient
+    from keras_gan.backend.jax import prepare_compile
+    from keras_gan.backend.jax import value_and_grad
+elif _BACKEND == "torch":
+    from keras_gan.backend.torch import GANTrainer
+    from keras_gan.backend.torch import apply_gradients
+    from keras_gan.backend.torch import input_gradient
+    from keras_gan.backend.torch import prepare_compile
+    from keras_gan.backend.torch import value_and_grad
+else:
+    raise ImportError(
+        "keras_gan supports the 'tensorflow', 'jax' and 'torch' Keras "
+        f"backends. Received: KERAS_BACKEND={_BACKEND!r}"
+    )
+
+__all__ = [
+    "GANTrainer",
+    "apply_gradients",
+    "input_gradient",
+    "prepare_compile",
+    "value_and_grad",
+]

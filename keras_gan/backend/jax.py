@@ -1,0 +1,103 @@
+"""JAX implementation of the keras_gan backend surface.
+
+Keras' JAX trainer calls a *stateless* `train_step(state, data)`: every
+variable value travels in `state` and the step returns the new values. We run
+the backend-agnostic GAN step inside one `keras.StatelessScope` that maps every
+variable to its value in `state`; variable assignments (optimizer updates,
+metric updates, RNG state, EMA) are recorded in that scope and read back at
+the end. Gradients are taken with `jax.value_and_grad` over a pure function
+that opens a nested scope in which the differentiated variables are replaced
+by JAX tracers.
+"""
+
+import jax
+import jax.numpy as jnp
+from keras import StatelessScope
+from keras.src.backend.common.stateless_scope import get_stateless_scope
+
+
+def _nested_scope(parent, overrides):
+    """A StatelessScope that sees `parent`'s values, overridden by `overrides`."""
+    scope = StatelessScope()
+    if parent is not None:
+        scope.state_mapping.update(parent.state_mapping)
+    scope.state_mapping.update(overrides)
+    return scope
+
+
+def value_and_grad(fn, variables):
+    """Returns `(loss, aux), grads` of `fn()` w.r.t. `variables` (jax.grad).
+
+    Assignments that `fn` makes to *other* variables (RNG state, batch-norm
+    statistics) are carried out of the differentiated function and recorded
+    in the enclosing stateless scope.
+    """
+    variables = list(variables)
+    parent = get_stateless_scope()
+    diff_ids = [id(v) for v in variables]
+    diff_set = set(diff_ids)
+    before = dict(parent.state_mapping) if parent is not None else {}
+
+    def pure(values):
+        scope = _nested_scope(parent, dict(zip(diff_ids, values)))
+        with scope:
+            loss, aux = fn()
+        updates = {
+            k: v
+            for k, v in scope.state_mapping.items()
+            if k not in diff_set and before.get(k) is not v
+        }
+        return loss, (aux, updates)
+
+    values = [v.value for v in variables]
+    (loss, (aux, updates)), grads = jax.value_and_grad(pure, has_aux=True)(
+        values
+    )
+    if parent is not None:
+        parent.state_mapping.update(updates)
+    elif updates:
+        id_to_var = {id(v): v for v in variables}
+        for k, v in updates.items():
+            if k in id_to_var:
+                id_to_var[k].assign(v)
+    return (loss, aux), grads
+
+
+def input_gradient(fn, x):
+    """Gradient of `sum(fn(x))` w.r.t. `x`; differentiable w.r.t. closed-over weights."""
+    return jax.grad(lambda x_: jnp.sum(fn(x_)))(x)
+
+
+def apply_gradients(optimizer, grads, variables):
+    optimizer.apply(grads, variables)
+
+
+def prepare_compile(jit_compile):
+    return jit_compile
+
+
+class GANTrainer:
+    """`train_step(state, data)` as `keras.src.backend.jax.JAXTrainer` calls it."""
+
+    def train_step(self, state, data):
+        (
+            trainable_variables,
+            non_trainable_variables,
+            optimizer_variables,
+            metrics_variables,
+        ) = state
+        groups = (
+            (self.trainable_variables, trainable_variables),
+            (self.non_trainable_variables, non_trainable_variables),
+            (self.optimizer.variables, optimizer_variables),
+            (self.metrics_variables, metrics_variables),
+        )
+        mapping = []
+        for refs, values in groups:
+            mapping.extend(zip(refs, values))
+        with StatelessScope(state_mapping=mapping) as scope:
+            logs = self._gan_train_step(data)
+        new_state = tuple(
+            [scope.get_current_value(v) for v in refs] for refs, _ in groups
+        )
+        return logs, new_state

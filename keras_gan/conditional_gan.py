@@ -1,0 +1,133 @@
+"""`ConditionalGAN`: class-conditional adversarial training."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gan import validation
+from keras_gan.gan import GAN
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class ConditionalGAN(GAN):
+    """A class-conditional GAN (Mirza & Osindero, 2014) trained with `fit()`.
+
+    The data yields `(samples, labels)` with integer labels in
+    `[0, num_classes)`. The generator takes `[z, labels]` and the
+    discriminator `[samples, labels]` (e.g.
+    `keras_gan.models.conditional_dcgan_generator` and the projection
+    discriminator `keras_gan.models.conditional_dcgan_discriminator`,
+    Miyato & Koyama, 2018). Fakes are generated for the labels of the real
+    batch, so the class balance of the data is kept.
+
+    Args:
+        generator: conditional generator, inputs `[z, labels]`.
+        discriminator: conditional discriminator, inputs `[samples, labels]`.
+        latent_dim: size of the noise vector.
+        num_classes: number of classes.
+        **kwargs: every other `keras_gan.GAN` argument (loss, penalty, ...).
+
+    Example:
+        >>> G = keras_gan.models.conditional_dcgan_generator(100, 10, (28, 28, 1))
+        >>> D = keras_gan.models.conditional_dcgan_discriminator(10, (28, 28, 1))
+        >>> gan = keras_gan.ConditionalGAN(G, D, latent_dim=100, num_classes=10)
+        >>> gan.compile()
+        >>> gan.fit(images, labels, epochs=5, batch_size=128)
+        >>> sevens = gan.generate(16, labels=[7] * 16, seed=0)
+    """
+
+    conditional = True
+
+    def __init__(self, generator, discriminator, latent_dim, num_classes, **kwargs):
+        if (
+            not isinstance(num_classes, (int, np.integer))
+            or isinstance(num_classes, bool)
+            or num_classes < 2
+        ):
+            raise ValueError(
+                "`num_classes` must be an integer >= 2. "
+                f"Received: num_classes={num_classes!r}"
+            )
+        self.num_classes = int(num_classes)
+        super().__init__(generator, discriminator, latent_dim, **kwargs)
+
+    def _unpack(self, data):
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if y is None:
+            raise ValueError(
+                "ConditionalGAN needs (samples, labels) batches, but the data "
+                "yields samples only. Pass fit(images, labels) or a dataset of "
+                "(images, labels). Received: y=None"
+            )
+        dtype = keras.backend.standardize_dtype(y.dtype)
+        if "int" not in dtype:
+            raise ValueError(
+                "Class labels must be integers in "
+                f"[0, {self.num_classes}). Received: y.dtype={dtype}"
+            )
+        return self._standardize_samples(x), ops.reshape(
+            ops.cast(y, "int32"), (-1,)
+        )
+
+    def _check_numpy_batch(self, samples, labels):
+        if labels is None:
+            raise ValueError(
+                "ConditionalGAN needs (samples, labels) batches, but the data "
+                "yields samples only. Pass fit(images, labels) or a dataset of "
+                "(images, labels). Received: y=None"
+            )
+        validation.check_samples(samples, self.sample_shape, self.data_range)
+        validation.check_labels(labels, self.num_classes)
+
+    def _generator_inputs(self, z, labels):
+        return [z, labels]
+
+    def _discriminator_inputs(self, x, labels):
+        return [x, labels]
+
+    def _generation_labels(self, labels, n):
+        if labels is None:
+            raise ValueError(
+                "ConditionalGAN.generate() needs the class of each sample: "
+                "pass labels=[...] (one integer per sample). Received: labels=None"
+            )
+        labels = np.asarray(labels)
+        if labels.ndim == 0:
+            labels = np.full((n,), int(labels))
+        validation.check_labels(labels, self.num_classes, what="labels")
+        labels = labels.reshape(-1)
+        if labels.shape[0] != n:
+            raise ValueError(
+                f"Expected one label per sample ({n}). "
+                f"Received: labels with {labels.shape[0]} entries"
+            )
+        return ops.convert_to_tensor(labels.astype("int32"))
+
+    def generate(self, n_or_z=None, labels=None, seed=None, use_ema=None, batch_size=256):
+        """Samples for the given classes; `n_or_z` defaults to `len(labels)`.
+
+        Args:
+            n_or_z: number of samples or noise array (default: one per label).
+            labels: one integer class per sample, or a single class for all.
+            seed: integer seed for the noise.
+            use_ema: use the EMA generator (default: when there is one).
+            batch_size: generator batch size.
+
+        Returns:
+            numpy array of samples.
+        """
+        if n_or_z is None:
+            if labels is None or np.ndim(labels) == 0:
+                raise ValueError(
+                    "Pass the number of samples or one label per sample. "
+                    f"Received: n_or_z=None, labels={labels!r}"
+                )
+            n_or_z = len(labels)
+        return super().generate(
+            n_or_z, labels=labels, seed=seed, use_ema=use_ema, batch_size=batch_size
+        )
+
+    def get_config(self):
+        config = super().get_config()
+        config["num_classes"] = self.num_classes
+        return config

@@ -1,0 +1,578 @@
+"""`GAN`: adversarial training through `fit()` on TensorFlow, JAX and PyTorch."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gan import backend
+from keras_gan import losses as losses_lib
+from keras_gan import penalties as penalties_lib
+from keras_gan import validation
+from keras_gan.gan_optimizer import GANOptimizer
+
+_NORMALIZATION_LAYERS = ("BatchNormalization", "SyncBatchNormalization")
+
+
+def _default_optimizer():
+    return keras.optimizers.Adam(2e-4, beta_1=0.5)
+
+
+def _input_shapes(model):
+    """Per-input sample shapes of a built functional model, or None."""
+    inputs = getattr(model, "inputs", None)
+    if not inputs:
+        return None
+    return [tuple(t.shape[1:]) for t in inputs]
+
+
+def _output_shape(model):
+    outputs = getattr(model, "outputs", None)
+    if not outputs or len(outputs) != 1:
+        return None
+    return tuple(outputs[0].shape[1:])
+
+
+@keras.saving.register_keras_serializable(package="keras_gan")
+class GAN(backend.GANTrainer, keras.Model):
+    """A generative adversarial network trained with `fit()`.
+
+    Each training step makes `d_steps` discriminator updates, then one
+    generator update (Goodfellow et al., 2014, Algorithm 1):
+
+        D: minimise  loss.d_loss(D(x), D(G(z))) + scale * penalty(D, x, G(z))
+        G: minimise  loss.g_loss(D(G(z)))
+
+    with `z ~ N(0, I)`. The math is written once in `keras.ops`; only the
+    gradients and the train-step contract come from `keras_gan.backend`.
+    Logs `d_loss` (without the penalty), `g_loss`, `penalty` (unweighted,
+    when a penalty is set), `d_real` and `d_fake` (D's mean outputs).
+
+    Args:
+        generator: a `keras.Model` mapping `(batch, latent_dim)` noise to
+            samples shaped like the discriminator's input.
+        discriminator: a `keras.Model` mapping samples to `(batch, 1)` logits.
+        latent_dim: size of the noise vector.
+        loss: adversarial loss: a name from `keras_gan.losses.available()`
+            (`"minimax"`, `"non_saturating"`, `"wasserstein"`, `"hinge"`,
+            `"least_squares"`) or a `keras_gan.losses.GANLoss`.
+        penalty: `None`, a name from `keras_gan.penalties.available()`
+            (`"wgan_gp"`, `"r1"`, `"r2"`, `"dragan"`) or a
+            `keras_gan.penalties.Penalty` (weight, lazy interval, ...).
+        d_steps: discriminator updates per generator update (each with fresh
+            noise, on the same real batch).
+        ema_decay: if set (e.g. 0.999), keeps `generator_ema`, an exponential
+            moving average of G's weights, used by `generate()`.
+        data_range: `(low, high)` range checked on training data before
+            `fit` (default `(-1, 1)`, the range of a tanh generator); `None`
+            disables the range check (non-image data).
+        seed: integer seed of the training noise (`None`: random).
+        **kwargs: `keras.Model` arguments (`name`, ...).
+
+    Example:
+        >>> G = keras_gan.models.dcgan_generator(100, (28, 28, 1))
+        >>> D = keras_gan.models.dcgan_discriminator((28, 28, 1))
+        >>> gan = keras_gan.GAN(G, D, latent_dim=100, loss="wasserstein",
+        ...                     penalty="wgan_gp")
+        >>> gan.compile()
+        >>> gan.fit(images, epochs=5, batch_size=128)
+        >>> samples = gan.generate(16, seed=0)   # numpy, values in [-1, 1]
+    """
+
+    conditional = False
+
+    def __init__(
+        self,
+        generator,
+        discriminator,
+        latent_dim,
+        loss="non_saturating",
+        penalty=None,
+        d_steps=1,
+        ema_decay=None,
+        data_range=(-1.0, 1.0),
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        for name, model in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(model, keras.layers.Layer):
+                raise ValueError(
+                    f"`{name}` must be a keras.Model. Received: "
+                    f"{name}={model!r}"
+                )
+        if (
+            not isinstance(latent_dim, (int, np.integer))
+            or isinstance(latent_dim, bool)
+            or latent_dim < 1
+        ):
+            raise ValueError(
+                "`latent_dim` must be a positive integer. "
+                f"Received: latent_dim={latent_dim!r}"
+            )
+        if not isinstance(d_steps, (int, np.integer)) or d_steps < 1:
+            raise ValueError(
+                f"`d_steps` must be an integer >= 1. Received: d_steps={d_steps!r}"
+            )
+        if ema_decay is not None and not (0.0 < float(ema_decay) < 1.0):
+            raise ValueError(
+                "`ema_decay` must be None or in (0, 1), e.g. 0.999. "
+                f"Received: ema_decay={ema_decay!r}"
+            )
+        if data_range is not None:
+            data_range = tuple(float(v) for v in data_range)
+            if len(data_range) != 2 or data_range[0] >= data_range[1]:
+                raise ValueError(
+                    "`data_range` must be None or (low, high) with low < high. "
+                    f"Received: data_range={data_range!r}"
+                )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim)
+        self.loss_fn = losses_lib.get(loss)
+        self.penalty = penalties_lib.get(penalty)
+        self.d_steps = int(d_steps)
+        self.ema_decay = None if ema_decay is None else float(ema_decay)
+        self.data_range = data_range
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed, name="gan_seed")
+
+        self._check_models()
+
+        self.generator_ema = None
+        if self.ema_decay is not None:
+            self.generator_ema = keras.models.clone_model(generator)
+            self.generator_ema.set_weights(generator.get_weights())
+            self.generator_ema.trainable = False
+
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.d_real_tracker = keras.metrics.Mean(name="d_real")
+        self.d_fake_tracker = keras.metrics.Mean(name="d_fake")
+        self.penalty_tracker = (
+            keras.metrics.Mean(name="penalty") if self.penalty else None
+        )
+        self._gan_compile_args = None
+        # G and D carry all the weights; the GAN itself has nothing to build.
+        self.built = True
+
+    # ------------------------------------------------------------------ checks
+    @property
+    def sample_shape(self):
+        """Shape of one sample (without batch), from D's (first) input."""
+        shapes = _input_shapes(self.discriminator)
+        return None if shapes is None else shapes[0]
+
+    def _check_models(self):
+        g_inputs = _input_shapes(self.generator)
+        if g_inputs is not None:
+            z_shape = g_inputs[0]
+            if len(z_shape) != 1 or (
+                z_shape[0] is not None and z_shape[0] != self.latent_dim
+            ):
+                raise ValueError(
+                    f"The generator's noise input has shape {z_shape}, but "
+                    f"latent_dim={self.latent_dim}: expected ({self.latent_dim},)."
+                    f" Received: latent_dim={self.latent_dim}"
+                )
+        g_out = _output_shape(self.generator)
+        d_in = self.sample_shape
+        if g_out is not None and d_in is not None and g_out != d_in:
+            raise ValueError(
+                "The generator's output shape must equal the discriminator's "
+                f"input shape. Received: generator output {g_out}, "
+                f"discriminator input {d_in}"
+            )
+        n_inputs = len(_input_shapes(self.discriminator) or [None])
+        wants = 2 if self.conditional else 1
+        if _input_shapes(self.discriminator) is not None and n_inputs != wants:
+            kind = "conditional (samples, labels)" if self.conditional else (
+                "unconditional (samples only)"
+            )
+            raise ValueError(
+                f"{type(self).__name__} needs a {kind} discriminator; the "
+                f"given one takes {n_inputs} input(s). Received: "
+                f"discriminator={self.discriminator.name!r}"
+            )
+        if self.penalty is not None:
+            norms = validation.count_layers(
+                self.discriminator, _NORMALIZATION_LAYERS
+            )
+            if norms:
+                raise ValueError(
+                    f"penalty={self.penalty.registry_name!r} cannot be used "
+                    "with BatchNormalization in the discriminator (layers: "
+                    f"{', '.join(norms)}). A gradient penalty needs each "
+                    "sample's gradient on its own, but batch normalization "
+                    "mixes the samples of a batch (and breaks the second-order "
+                    "gradient on JAX). Use LayerNormalization, "
+                    "GroupNormalization or no normalization in D instead "
+                    "(keras_gan.models discriminators have none)."
+                )
+
+    def _unpack(self, data):
+        """(samples, labels) of a training batch, with static checks."""
+        x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if y is not None:
+            raise ValueError(
+                "This GAN is unconditional but the data also yields labels. "
+                "Pass images only, or use keras_gan.ConditionalGAN for "
+                f"class-conditional training. Received: y with shape {tuple(y.shape)}"
+            )
+        return self._standardize_samples(x), None
+
+    def _standardize_samples(self, x):
+        dtype = keras.backend.standardize_dtype(x.dtype)
+        if "float" not in dtype:
+            raise ValueError(
+                "Training samples must be floating point in [-1, 1]; convert "
+                "uint8 images with keras_gan.data.to_gan_range(x). "
+                f"Received: x.dtype={dtype}"
+            )
+        validation.check_shape(x.shape, self.sample_shape)
+        return ops.cast(x, self.compute_dtype)
+
+    def _check_fit_data(self, x, y):
+        batch = validation.first_batch(x)
+        if batch is None:
+            return
+        if y is not None:
+            samples, labels = batch, validation.first_batch(y)
+        else:
+            samples, labels = validation.split_batch(batch)
+        self._check_numpy_batch(samples, labels)
+
+    def _check_numpy_batch(self, samples, labels):
+        if labels is not None:
+            raise ValueError(
+                "This GAN is unconditional but the data also yields labels. "
+                "Pass images only, or use keras_gan.ConditionalGAN for "
+                f"class-conditional training. Received: y with shape "
+                f"{np.shape(labels)}"
+            )
+        validation.check_samples(samples, self.sample_shape, self.data_range)
+
+    # ------------------------------------------------------------ the network
+    def _generator_inputs(self, z, labels):
+        return z
+
+    def _discriminator_inputs(self, x, labels):
+        return x
+
+    def _generate(self, z, labels, training):
+        return self.generator(self._generator_inputs(z, labels), training=training)
+
+    def _discriminate(self, x, labels, training):
+        return self.discriminator(
+            self._discriminator_inputs(x, labels), training=training
+        )
+
+    def call(self, inputs, training=False):
+        """Runs the generator on noise (and labels, for conditional models)."""
+        return self.generator(inputs, training=training)
+
+    # --------------------------------------------------------------- training
+    def _d_step(self, real, labels):
+        batch = ops.shape(real)[0]
+        z = keras.random.normal(
+            (batch, self.latent_dim), dtype=self.compute_dtype, seed=self.seed_generator
+        )
+        fake = ops.stop_gradient(self._generate(z, labels, training=True))
+        d_step = self.discriminator_optimizer.iterations
+
+        def d_fn(x):
+            return self._discriminate(x, labels, training=True)
+
+        def loss_fn():
+            real_logits = ops.cast(d_fn(real), "float32")
+            fake_logits = ops.cast(d_fn(fake), "float32")
+            d_loss = self.loss_fn.d_loss(real_logits, fake_logits)
+            total = d_loss
+            penalty = ops.zeros((), "float32")
+            if self.penalty is not None:
+                penalty = ops.cast(
+                    self.penalty(d_fn, real, fake, seed=self.seed_generator),
+                    "float32",
+                )
+                total = total + self.penalty.scale(d_step) * penalty
+            return total, (
+                d_loss,
+                penalty,
+                ops.mean(real_logits),
+                ops.mean(fake_logits),
+            )
+
+        variables = self.discriminator.trainable_variables
+        (_, aux), grads = backend.value_and_grad(loss_fn, variables)
+        backend.apply_gradients(self.discriminator_optimizer, grads, variables)
+        d_loss, penalty, d_real, d_fake = aux
+        self.d_loss_tracker.update_state(d_loss)
+        self.d_real_tracker.update_state(d_real)
+        self.d_fake_tracker.update_state(d_fake)
+        if self.penalty_tracker is not None:
+            self.penalty_tracker.update_state(penalty)
+
+    def _g_step(self, batch, labels):
+        z = keras.random.normal(
+            (batch, self.latent_dim), dtype=self.compute_dtype, seed=self.seed_generator
+        )
+
+        def loss_fn():
+            fake = self._generate(z, labels, training=True)
+            fake_logits = ops.cast(
+                self._discriminate(fake, labels, training=True), "float32"
+            )
+            return self.loss_fn.g_loss(fake_logits), ()
+
+        variables = self.generator.trainable_variables
+        (g_loss, _), grads = backend.value_and_grad(loss_fn, variables)
+        backend.apply_gradients(self.generator_optimizer, grads, variables)
+        self.g_loss_tracker.update_state(g_loss)
+
+    def _update_ema(self):
+        if self.generator_ema is None:
+            return
+        decay = self.ema_decay
+        trainable = {id(v) for v in self.generator.trainable_variables}
+        for ema_var, var in zip(self.generator_ema.weights, self.generator.weights):
+            if id(var) in trainable:
+                ema_var.assign(decay * ema_var + (1.0 - decay) * var)
+            else:
+                ema_var.assign(var)
+
+    def _gan_train_step(self, data):
+        """One GAN step, backend-agnostic: `d_steps` D updates, one G update."""
+        real, labels = self._unpack(data)
+        for _ in range(self.d_steps):
+            self._d_step(real, labels)
+        self._g_step(ops.shape(real)[0], labels)
+        self._update_ema()
+        self.optimizer.iterations.assign_add(1)
+        return {m.name: m.result() for m in self.metrics}
+
+    @property
+    def metrics(self):
+        trackers = [
+            self.d_loss_tracker,
+            self.g_loss_tracker,
+            self.d_real_tracker,
+            self.d_fake_tracker,
+        ]
+        if self.penalty_tracker is not None:
+            trackers.insert(2, self.penalty_tracker)
+        return trackers
+
+    def test_step(self, *args, **kwargs):
+        raise NotImplementedError(
+            "GAN.evaluate() has no meaning without a sample-quality metric; "
+            "score samples from gan.generate() instead."
+        )
+
+    # ------------------------------------------------------------ compile/fit
+    @property
+    def generator_optimizer(self):
+        return self.optimizer.generator_optimizer
+
+    @property
+    def discriminator_optimizer(self):
+        return self.optimizer.discriminator_optimizer
+
+    def compile(
+        self,
+        g_optimizer=None,
+        d_optimizer=None,
+        jit_compile="auto",
+        steps_per_execution=1,
+        run_eagerly=False,
+    ):
+        """Sets the two optimizers and how the training step is compiled.
+
+        Args:
+            g_optimizer: generator optimizer or identifier (default
+                `Adam(2e-4, beta_1=0.5)`, Radford et al., 2016).
+            d_optimizer: discriminator optimizer or identifier (same default).
+            jit_compile: `"auto"` (XLA on JAX, and on TensorFlow where Keras
+                judges it faster), `True` or `False`. Ignored on torch, where
+                `torch.compile` cannot double-backward.
+            steps_per_execution: training steps per compiled call.
+            run_eagerly: run the step eagerly (debugging).
+        """
+        g = _default_optimizer() if g_optimizer is None else g_optimizer
+        d = _default_optimizer() if d_optimizer is None else d_optimizer
+        optimizer = GANOptimizer(g, d)
+        optimizer.build_pair(
+            self.generator.trainable_variables,
+            self.discriminator.trainable_variables,
+        )
+        self._gan_compile_args = {
+            "jit_compile": jit_compile,
+            "steps_per_execution": steps_per_execution,
+            "run_eagerly": run_eagerly,
+        }
+        super().compile(
+            optimizer=optimizer,
+            jit_compile=backend.prepare_compile(jit_compile),
+            steps_per_execution=steps_per_execution,
+            run_eagerly=run_eagerly,
+            auto_scale_loss=False,
+        )
+
+    def get_compile_config(self):
+        if self._gan_compile_args is None:
+            return None
+        return {
+            "g_optimizer": keras.optimizers.serialize(self.generator_optimizer),
+            "d_optimizer": keras.optimizers.serialize(
+                self.discriminator_optimizer
+            ),
+            **self._gan_compile_args,
+        }
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        config["g_optimizer"] = keras.optimizers.deserialize(config["g_optimizer"])
+        config["d_optimizer"] = keras.optimizers.deserialize(config["d_optimizer"])
+        self.compile(**config)
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        """`keras.Model.fit`, after checking the data's shape, dtype and range.
+
+        Accepts numpy arrays, backend tensors, `tf.data.Dataset`, torch
+        `DataLoader`, `keras.utils.PyDataset` or Python generators yielding
+        batches of samples (or `(samples, labels)` for `ConditionalGAN`).
+        Arrays are checked in full before training starts; datasets by their
+        first batch.
+        """
+        if self.optimizer is None:
+            raise ValueError(
+                "Call gan.compile(g_optimizer=..., d_optimizer=...) before fit()."
+            )
+        self._check_fit_data(x, y)
+        return super().fit(x, y, *args, **kwargs)
+
+    # --------------------------------------------------------------- sampling
+    def _sample_latent(self, n, seed):
+        return keras.random.normal(
+            (n, self.latent_dim), seed=seed, dtype=self.compute_dtype
+        )
+
+    def generate(self, n_or_z, labels=None, seed=None, use_ema=None, batch_size=256):
+        """Samples from the generator (the EMA copy when there is one).
+
+        Args:
+            n_or_z: number of samples, or a `(n, latent_dim)` array of noise.
+            labels: class labels (`ConditionalGAN` only).
+            seed: integer seed for the noise when `n_or_z` is a number; the
+                same seed gives the same samples.
+            use_ema: use `generator_ema` (default: when `ema_decay` is set).
+            batch_size: generator batch size.
+
+        Returns:
+            numpy array of samples, shape `(n, *sample_shape)`, in [-1, 1] for
+            the bundled generators.
+        """
+        if isinstance(n_or_z, (int, np.integer)) and not isinstance(n_or_z, bool):
+            if n_or_z < 1:
+                raise ValueError(
+                    f"Number of samples must be >= 1. Received: n={n_or_z}"
+                )
+            z = self._sample_latent(int(n_or_z), seed)
+        else:
+            z = ops.convert_to_tensor(n_or_z, dtype=self.compute_dtype)
+            if len(z.shape) != 2 or z.shape[1] != self.latent_dim:
+                raise ValueError(
+                    f"Noise must have shape (n, {self.latent_dim}). "
+                    f"Received: z.shape={tuple(z.shape)}"
+                )
+        labels = self._generation_labels(labels, int(z.shape[0]))
+        if use_ema is None:
+            use_ema = self.generator_ema is not None
+        if use_ema and self.generator_ema is None:
+            raise ValueError(
+                "use_ema=True but this GAN keeps no EMA generator; "
+                "construct it with ema_decay=0.999. Received: use_ema=True"
+            )
+        model = self.generator_ema if use_ema else self.generator
+        out = []
+        n = int(z.shape[0])
+        for start in range(0, n, batch_size):
+            zb = z[start : start + batch_size]
+            lb = None if labels is None else labels[start : start + batch_size]
+            inputs = self._generator_inputs(zb, lb)
+            out.append(ops.convert_to_numpy(model(inputs, training=False)))
+        return np.concatenate(out, axis=0)
+
+    def _generation_labels(self, labels, n):
+        if labels is not None:
+            raise ValueError(
+                "This GAN is unconditional: generate() takes no labels. "
+                f"Received: labels={labels!r}"
+            )
+        return None
+
+    def export_generator(self, filepath, use_ema=None):
+        """Saves the generator alone as a standalone `.keras` model.
+
+        Args:
+            filepath: path ending in `.keras`.
+            use_ema: export the EMA generator (default: when there is one).
+        """
+        if use_ema is None:
+            use_ema = self.generator_ema is not None
+        model = self.generator_ema if use_ema else self.generator
+        if use_ema and model is None:
+            raise ValueError(
+                "use_ema=True but this GAN keeps no EMA generator. "
+                "Received: use_ema=True"
+            )
+        model.save(filepath)
+
+    # ---------------------------------------------------------- serialization
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store["seed_generator_state"] = ops.convert_to_numpy(
+            self.seed_generator.state.value
+        )
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        if "seed_generator_state" in keys:
+            state = np.asarray(store["seed_generator_state"])
+            self.seed_generator.state.assign(
+                state.astype(self.seed_generator.state.dtype)
+            )
+        rest = {k: store[k] for k in keys if k != "seed_generator_state"}
+        super().load_own_variables(rest)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "generator": keras.saving.serialize_keras_object(self.generator),
+                "discriminator": keras.saving.serialize_keras_object(
+                    self.discriminator
+                ),
+                "latent_dim": self.latent_dim,
+                "loss": keras.saving.serialize_keras_object(self.loss_fn),
+                "penalty": None
+                if self.penalty is None
+                else keras.saving.serialize_keras_object(self.penalty),
+                "d_steps": self.d_steps,
+                "ema_decay": self.ema_decay,
+                "data_range": None
+                if self.data_range is None
+                else list(self.data_range),
+                "seed": self.seed,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            config[key] = keras.saving.deserialize_keras_object(
+                config[key], custom_objects=custom_objects
+            )
+        config["loss"] = losses_lib.get(config["loss"])
+        config["penalty"] = penalties_lib.get(config.get("penalty"))
+        return cls(**config)

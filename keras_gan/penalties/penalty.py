@@ -1,0 +1,170 @@
+"""Base class, shared math and registry for gradient penalties."""
+
+import keras
+from keras import ops
+
+from keras_gan.losses.gan_loss import _unknown
+
+_REGISTRY = {}
+
+
+def register(name):
+    """Class decorator: makes a `Penalty` subclass available under `name`."""
+
+    def decorator(cls):
+        _REGISTRY[name] = cls
+        cls.registry_name = name
+        return keras.saving.register_keras_serializable(package="keras_gan")(
+            cls
+        )
+
+    return decorator
+
+
+def available():
+    """Sorted names of the registered penalties."""
+    return sorted(_REGISTRY)
+
+
+def _reduce_axes(x):
+    return list(range(1, len(x.shape)))
+
+
+def squared_gradient_norm(grads):
+    """Per-sample squared L2 norm `||g_i||^2`, summed over all non-batch axes.
+
+    Args:
+        grads: gradients, shape `(batch, ...)`.
+
+    Returns:
+        Tensor of shape `(batch,)`.
+    """
+    return ops.sum(ops.square(grads), axis=_reduce_axes(grads))
+
+
+def gradient_norm(grads, epsilon=1e-12):
+    """Per-sample L2 norm `sqrt(||g_i||^2 + epsilon)`.
+
+    The epsilon keeps the norm differentiable at `g = 0`, where the
+    derivative of `sqrt` is infinite and would turn the update into NaN.
+
+    Args:
+        grads: gradients, shape `(batch, ...)`.
+        epsilon: small constant added under the square root.
+
+    Returns:
+        Tensor of shape `(batch,)`.
+    """
+    return ops.sqrt(squared_gradient_norm(grads) + epsilon)
+
+
+def norm_penalty(grads, target=1.0, one_sided=False, epsilon=1e-12):
+    """`E[(||g|| - target)^2]`, or `E[max(0, ||g|| - target)^2]` when one-sided.
+
+    Args:
+        grads: gradients of D's output w.r.t. its input, shape `(batch, ...)`.
+        target: the norm the gradients are pulled towards (1 for 1-Lipschitz).
+        one_sided: only penalise norms above `target` (Petzka et al., 2018).
+        epsilon: see `gradient_norm`.
+
+    Returns:
+        Scalar.
+    """
+    gap = gradient_norm(grads, epsilon) - target
+    if one_sided:
+        gap = ops.relu(gap)
+    return ops.mean(ops.square(gap))
+
+
+def batch_uniform(x, seed):
+    """One U(0, 1) draw per sample, shaped to broadcast against `x`."""
+    shape = (ops.shape(x)[0],) + (1,) * (len(x.shape) - 1)
+    return keras.random.uniform(shape, dtype=x.dtype, seed=seed)
+
+
+class Penalty:
+    """A regulariser of the discriminator computed from input gradients.
+
+    Subclasses implement `compute(discriminator_fn, real, fake, seed)`,
+    returning the *unweighted* scalar penalty. The discriminator's loss gets
+    `weight * penalty` added, and with lazy regularisation (`interval=k`,
+    Karras et al., 2020, sec. 3.1) the penalty counts on every k-th
+    discriminator step only, multiplied by `k` so that its average strength is
+    unchanged.
+
+    Args:
+        weight: multiplier of the penalty in D's loss.
+        interval: apply the penalty every `interval` D steps (1 = always).
+    """
+
+    registry_name = None
+
+    def __init__(self, weight=10.0, interval=1):
+        if not isinstance(weight, (int, float)) or weight < 0:
+            raise ValueError(
+                "`weight` must be a non-negative number. "
+                f"Received: weight={weight!r}"
+            )
+        if not isinstance(interval, int) or isinstance(interval, bool) or (
+            interval < 1
+        ):
+            raise ValueError(
+                "`interval` must be an integer >= 1. "
+                f"Received: interval={interval!r}"
+            )
+        self.weight = float(weight)
+        self.interval = interval
+
+    def compute(self, discriminator_fn, real, fake, seed=None):
+        raise NotImplementedError
+
+    def __call__(self, discriminator_fn, real, fake, seed=None):
+        return self.compute(discriminator_fn, real, fake, seed=seed)
+
+    def scale(self, d_step):
+        """Multiplier of the penalty at discriminator step `d_step` (0-based)."""
+        if self.interval == 1:
+            return self.weight
+        on = ops.cast(ops.equal(ops.mod(d_step, self.interval), 0), "float32")
+        return on * (self.weight * self.interval)
+
+    def get_config(self):
+        return {"weight": self.weight, "interval": self.interval}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+def get(identifier):
+    """Returns a `Penalty` from a name, a config dict, an instance or `None`.
+
+    Args:
+        identifier: `"wgan_gp"`, `"r1"`, `"r2"`, `"dragan"`, a `Penalty`,
+            a serialized config dict, or `None` for no penalty.
+
+    Returns:
+        A `Penalty` instance or `None`.
+    """
+    if identifier is None or isinstance(identifier, Penalty):
+        return identifier
+    if isinstance(identifier, dict):
+        obj = keras.saving.deserialize_keras_object(identifier)
+        if not isinstance(obj, Penalty):
+            raise ValueError(
+                f"Expected a Penalty config. Received: penalty={identifier!r}"
+            )
+        return obj
+    if isinstance(identifier, str):
+        if identifier not in _REGISTRY:
+            raise _unknown("penalty", identifier, available())
+        return _REGISTRY[identifier]()
+    raise ValueError(
+        "`penalty` must be None, a name, a Penalty instance or a config "
+        f"dict. Valid names: {', '.join(available())}. "
+        f"Received: penalty={identifier!r}"
+    )

@@ -1,0 +1,68 @@
+"""Sample grids as PNG images."""
+
+import math
+import os
+
+import numpy as np
+
+
+def make_image_grid(images, nrow=None, padding=2, pad_value=1.0):
+    """Tiles a batch of images in [-1, 1] into one uint8 grid image.
+
+    Args:
+        images: array `(N, H, W)`, `(N, H, W, C)` (C = 1 or 3) in [-1, 1].
+        nrow: images per row (default: about `sqrt(N)`).
+        padding: pixels between images.
+        pad_value: value of the padding in [-1, 1].
+
+    Returns:
+        uint8 array `(rows*(H+p)+p, nrow*(W+p)+p)` or with 3 channels.
+    """
+    images = np.asarray(images, dtype="float32")
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4 or images.shape[-1] not in (1, 3) or len(images) == 0:
+        raise ValueError(
+            "Expected images of shape (N, H, W), (N, H, W, 1) or (N, H, W, 3). "
+            f"Received: images.shape={images.shape}"
+        )
+    n, h, w, c = images.shape
+    nrow = nrow or int(math.ceil(math.sqrt(n)))
+    rows = int(math.ceil(n / nrow))
+    grid = np.full(
+        (rows * (h + padding) + padding, nrow * (w + padding) + padding, c),
+        pad_value,
+        dtype="float32",
+    )
+    for i, img in enumerate(images):
+        r, col = divmod(i, nrow)
+        top, left = padding + r * (h + padding), padding + col * (w + padding)
+        grid[top : top + h, left : left + w] = img
+    grid = np.clip(np.rint((grid + 1.0) * 127.5), 0, 255).astype(np.uint8)
+    return grid[..., 0] if c == 1 else grid
+
+
+def save_image_grid(images, path, nrow=None, padding=2, scale=1):
+    """Writes a batch of images in [-1, 1] as one PNG grid.
+
+    Args:
+        images: see `make_image_grid`.
+        path: output `.png` path (folders are created).
+        nrow: images per row.
+        padding: pixels between images.
+        scale: integer upscaling factor (nearest neighbour) for viewing.
+
+    Returns:
+        The path written.
+
+    Example:
+        >>> save_image_grid(gan.generate(64, seed=0), "samples.png", nrow=8)
+    """
+    from PIL import Image
+
+    grid = make_image_grid(images, nrow=nrow, padding=padding)
+    if scale > 1:
+        grid = np.repeat(np.repeat(grid, scale, axis=0), scale, axis=1)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    Image.fromarray(grid).save(path)
+    return path
