@@ -9,7 +9,9 @@ def value_and_grad(fn, variables):
     with tf.GradientTape() as tape:
         loss, aux = fn()
     grads = tape.gradient(
-        loss, variables, unconnected_gradients=tf.UnconnectedGradients.ZERO
+        loss,
+        [v.value for v in variables],
+        unconnected_gradients=tf.UnconnectedGradients.ZERO,
     )
     return (loss, aux), grads
 

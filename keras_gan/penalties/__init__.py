@@ -13,4 +13,5 @@ from keras_gan.penalties.r1 import r1_penalty
 from keras_gan.penalties.r2 import R2
 from keras_gan.penalties.r2 import r2_penalty
 from keras_gan.penalties.wgan_gp import WGANGP
+from keras_gan.penalties.wgan_gp import interpolate
 from keras_gan.penalties.wgan_gp import wgan_gp_penalty

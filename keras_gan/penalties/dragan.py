@@ -30,8 +30,8 @@ def dragan_penalty(
     Returns:
         Scalar penalty (unweighted).
     """
-    real = ops.stop_gradient(real)
-    u = keras.random.uniform(ops.shape(real), dtype=real.dtype, seed=seed)
+    real = ops.stop_gradient(ops.convert_to_tensor(real))
+    u = keras.random.uniform(ops.shape(real), dtype=keras.backend.standardize_dtype(real.dtype), seed=seed)
     a = batch_uniform(real, seed)
     x_hat = real + a * (c * ops.std(real) * u)
     grads = backend.input_gradient(discriminator_fn, x_hat)

@@ -79,7 +79,9 @@ def norm_penalty(grads, target=1.0, one_sided=False, epsilon=1e-12):
 def batch_uniform(x, seed):
     """One U(0, 1) draw per sample, shaped to broadcast against `x`."""
     shape = (ops.shape(x)[0],) + (1,) * (len(x.shape) - 1)
-    return keras.random.uniform(shape, dtype=x.dtype, seed=seed)
+    return keras.random.uniform(
+        shape, dtype=keras.backend.standardize_dtype(x.dtype), seed=seed
+    )
 
 
 class Penalty:

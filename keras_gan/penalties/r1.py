@@ -18,7 +18,7 @@ def r1_penalty(discriminator_fn, real):
     Returns:
         Scalar penalty (unweighted; R1 weights it by gamma / 2).
     """
-    grads = backend.input_gradient(discriminator_fn, ops.stop_gradient(real))
+    grads = backend.input_gradient(discriminator_fn, ops.stop_gradient(ops.convert_to_tensor(real)))
     return ops.mean(squared_gradient_norm(grads))
 
 

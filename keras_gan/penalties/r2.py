@@ -18,7 +18,7 @@ def r2_penalty(discriminator_fn, fake):
     Returns:
         Scalar penalty (unweighted; R2 weights it by gamma / 2).
     """
-    grads = backend.input_gradient(discriminator_fn, ops.stop_gradient(fake))
+    grads = backend.input_gradient(discriminator_fn, ops.stop_gradient(ops.convert_to_tensor(fake)))
     return ops.mean(squared_gradient_norm(grads))
 
 

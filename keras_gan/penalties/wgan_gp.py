@@ -9,6 +9,23 @@ from keras_gan.penalties.penalty import norm_penalty
 from keras_gan.penalties.penalty import register
 
 
+def interpolate(real, fake, seed=None):
+    """`e * real + (1 - e) * fake` with one `e ~ U(0, 1)` per sample.
+
+    Args:
+        real: real batch.
+        fake: generated batch of the same shape.
+        seed: a `keras.random.SeedGenerator` (or int).
+
+    Returns:
+        The interpolates, shaped like `real`.
+    """
+    real = ops.convert_to_tensor(real)
+    fake = ops.convert_to_tensor(fake, dtype=real.dtype)
+    e = batch_uniform(real, seed)
+    return e * real + (1.0 - e) * fake
+
+
 def wgan_gp_penalty(
     discriminator_fn,
     real,
@@ -35,10 +52,7 @@ def wgan_gp_penalty(
     Returns:
         Scalar penalty (unweighted).
     """
-    real = ops.stop_gradient(real)
-    fake = ops.stop_gradient(fake)
-    e = batch_uniform(real, seed)
-    x_hat = e * real + (1.0 - e) * fake
+    x_hat = ops.stop_gradient(interpolate(real, fake, seed))
     grads = backend.input_gradient(discriminator_fn, x_hat)
     return norm_penalty(grads, target, one_sided, epsilon)
 

@@ -1,0 +1,56 @@
+import os
+
+import keras
+import numpy as np
+import pytest
+
+SHARED_MNIST = os.path.join(
+    os.path.dirname(__file__), "..", "..", "shared", "data", "mnist.npz"
+)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--run-slow", action="store_true", help="run tests marked slow"
+    )
+
+
+def pytest_report_header(config):
+    return f"keras backend: {keras.backend.backend()} (keras {keras.__version__})"
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--run-slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    keras.utils.set_random_seed(1234)
+    yield
+    keras.backend.clear_session()
+
+
+@pytest.fixture
+def mnist_path():
+    path = os.environ.get("KERAS_GAN_MNIST", SHARED_MNIST)
+    if not os.path.exists(path):
+        pytest.skip(
+            f"real MNIST not found at {os.path.abspath(path)}; set "
+            "KERAS_GAN_MNIST=/path/to/mnist.npz to run this test"
+        )
+    return path
+
+
+def ring_data(n, radius=2.0, std=0.05, seed=0, modes=8):
+    """A mixture of `modes` Gaussians on a circle, and the mode of each point."""
+    rng = np.random.default_rng(seed)
+    angles = np.arange(modes) * 2 * np.pi / modes
+    centers = radius * np.stack([np.cos(angles), np.sin(angles)], 1)
+    labels = rng.integers(0, modes, n)
+    x = centers[labels] + std * rng.standard_normal((n, 2))
+    return x.astype("float32"), labels.astype("int32"), centers
