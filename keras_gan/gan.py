@@ -527,20 +527,33 @@ class GAN(backend.GANTrainer, keras.Model):
         model.save(filepath)
 
     # ---------------------------------------------------------- serialization
+    def _seed_generators_to_save(self):
+        """Every SeedGenerator of the GAN (its own and e.g. Dropout's in D).
+
+        Keras' weight files do not store RNG state; saving it makes a reloaded
+        GAN continue with the same noise as an uninterrupted run.
+        """
+        found, seen = [], set()
+        for layer in self._flatten_layers(include_self=True, recursive=True):
+            for sg in getattr(layer, "_seed_generators", []):
+                if id(sg) not in seen:
+                    seen.add(id(sg))
+                    found.append(sg)
+        return found
+
     def save_own_variables(self, store):
         super().save_own_variables(store)
-        store["seed_generator_state"] = ops.convert_to_numpy(
-            self.seed_generator.state.value
-        )
+        for i, sg in enumerate(self._seed_generators_to_save()):
+            store[f"seed_state_{i}"] = ops.convert_to_numpy(sg.state.value)
 
     def load_own_variables(self, store):
         keys = list(store.keys())
-        if "seed_generator_state" in keys:
-            state = np.asarray(store["seed_generator_state"])
-            self.seed_generator.state.assign(
-                state.astype(self.seed_generator.state.dtype)
-            )
-        rest = {k: store[k] for k in keys if k != "seed_generator_state"}
+        for i, sg in enumerate(self._seed_generators_to_save()):
+            key = f"seed_state_{i}"
+            if key in keys:
+                state = np.asarray(store[key])
+                sg.state.assign(state.astype(sg.state.dtype))
+        rest = {k: store[k] for k in keys if not k.startswith("seed_state_")}
         super().load_own_variables(rest)
 
     def get_config(self):
