@@ -442,7 +442,7 @@ class GAN(backend.GANTrainer, keras.Model):
         Arrays are checked in full before training starts; datasets by their
         first batch.
         """
-        if self.optimizer is None:
+        if getattr(self, "optimizer", None) is None:
             raise ValueError(
                 "Call gan.compile(g_optimizer=..., d_optimizer=...) before fit()."
             )

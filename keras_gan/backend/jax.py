@@ -79,6 +79,13 @@ def prepare_compile(jit_compile):
 class GANTrainer:
     """`train_step(state, data)` as `keras.src.backend.jax.JAXTrainer` calls it."""
 
+    def _purge_model_variables(self, *args, **kwargs):
+        # Keras' JAX trainer drops the variables' values while an epoch runs
+        # (to save memory) and only restores them when the epoch ends: an
+        # exception in the first step (bad input detected while tracing)
+        # would leave a GAN without weights. GAN weights are small; keep them.
+        pass
+
     def train_step(self, state, data):
         (
             trainable_variables,
