@@ -62,6 +62,9 @@ class GAN(backend.GANTrainer, keras.Model):
             noise, on the same real batch).
         ema_decay: if set (e.g. 0.999), keeps `generator_ema`, an exponential
             moving average of G's weights, used by `generate()`.
+        ema_warmup: ramp the EMA decay up as `min(ema_decay, (1 + t) / (10 + t))`
+            at GAN step `t`, so that early averages are not dominated by the
+            random initial weights.
         data_range: `(low, high)` range checked on training data before
             `fit` (default `(-1, 1)`, the range of a tanh generator); `None`
             disables the range check (non-image data).
@@ -89,6 +92,7 @@ class GAN(backend.GANTrainer, keras.Model):
         penalty=None,
         d_steps=1,
         ema_decay=None,
+        ema_warmup=True,
         data_range=(-1.0, 1.0),
         seed=None,
         **kwargs,
@@ -132,6 +136,7 @@ class GAN(backend.GANTrainer, keras.Model):
         self.penalty = penalties_lib.get(penalty)
         self.d_steps = int(d_steps)
         self.ema_decay = None if ema_decay is None else float(ema_decay)
+        self.ema_warmup = bool(ema_warmup)
         self.data_range = data_range
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="gan_seed")
@@ -332,6 +337,9 @@ class GAN(backend.GANTrainer, keras.Model):
         if self.generator_ema is None:
             return
         decay = self.ema_decay
+        if self.ema_warmup:
+            t = ops.cast(self.optimizer.iterations, "float32")
+            decay = ops.minimum(decay, (1.0 + t) / (10.0 + t))
         trainable = {id(v) for v in self.generator.trainable_variables}
         for ema_var, var in zip(self.generator_ema.weights, self.generator.weights):
             if id(var) in trainable:
@@ -571,6 +579,7 @@ class GAN(backend.GANTrainer, keras.Model):
                 else keras.saving.serialize_keras_object(self.penalty),
                 "d_steps": self.d_steps,
                 "ema_decay": self.ema_decay,
+                "ema_warmup": self.ema_warmup,
                 "data_range": None
                 if self.data_range is None
                 else list(self.data_range),

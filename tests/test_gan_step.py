@@ -124,7 +124,7 @@ def test_generator_step_follows_critic():
 
 def test_ema_generator_average():
     real = real_batch()
-    gan = make_gan(None, ema_decay=0.75)
+    gan = make_gan(None, ema_decay=0.75, ema_warmup=False)
     gan.fit(real, batch_size=len(real), epochs=1, verbose=0, shuffle=False)
     bias = keras.ops.convert_to_numpy(gan.generator.layers[0].bias)
     ema_bias = keras.ops.convert_to_numpy(gan.generator_ema.layers[0].bias)
@@ -133,6 +133,16 @@ def test_ema_generator_average():
     z = np.zeros((2, 4), "float32")
     np.testing.assert_allclose(gan.generate(z), np.tile(ema_bias, (2, 1)), rtol=1e-5)
     np.testing.assert_allclose(gan.generate(z, use_ema=False), np.tile(bias, (2, 1)), rtol=1e-5)
+
+
+def test_ema_warmup():
+    """At step t=0 the warm-up decay is min(0.999, 1/10) = 0.1."""
+    real = real_batch()
+    gan = make_gan(None, ema_decay=0.999)
+    gan.fit(real, batch_size=len(real), epochs=1, verbose=0, shuffle=False)
+    bias = keras.ops.convert_to_numpy(gan.generator.layers[0].bias)
+    ema_bias = keras.ops.convert_to_numpy(gan.generator_ema.layers[0].bias)
+    np.testing.assert_allclose(ema_bias, 0.1 * C + 0.9 * bias, rtol=1e-5)
 
 
 def test_noise_differs_between_steps_and_generate_is_seeded():

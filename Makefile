@@ -1,0 +1,32 @@
+# keras_gan developer commands. `make demo` and `make test` each set up .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+BACKENDS ?= tensorflow jax torch
+STAMP := $(VENV)/.keras-gan-setup
+MNIST ?= $(firstword $(wildcard ../shared/data/mnist.npz))
+PYTEST_ARGS ?=
+
+.PHONY: setup demo test clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	# CPU builds of the three backends (torch first: see constraints.txt).
+	$(BIN)/python -m pip install -q -c constraints.txt torch tensorflow-cpu jax
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Main job: train a DCGAN on MNIST (full data when found, else the bundled
+# sample) and write outputs/mnist_dcgan/samples.png.
+demo: setup
+	$(BIN)/python examples/mnist_dcgan.py $(if $(MNIST),--data $(MNIST)) --out outputs/mnist_dcgan
+
+# The test suite on every backend (KERAS_BACKEND = tensorflow, jax, torch).
+test: setup
+	$(BIN)/python tools/run_tests.py --backends $(BACKENDS) -- $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) outputs .pytest_cache

@@ -1,0 +1,66 @@
+"""Runs the pytest suite once per Keras backend and prints one combined summary.
+
+    python tools/run_tests.py [--backends tensorflow jax torch] [-- PYTEST_ARGS]
+
+Exits non-zero if any backend has a failure or error (or collects no tests).
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+
+
+def run(backend, pytest_args):
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "report.xml")
+        env = dict(os.environ, KERAS_BACKEND=backend)
+        start = time.time()
+        code = subprocess.call(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+             f"--junitxml={report}", "tests", *pytest_args],
+            env=env,
+        )
+        counts = dict(tests=0, failures=0, errors=0, skipped=0)
+        if os.path.exists(report):
+            root = ET.parse(report).getroot()
+            suites = [root] if root.tag == "testsuite" else list(root)
+            for suite in suites:
+                for key in counts:
+                    counts[key] += int(suite.get(key, 0))
+        return code, counts, time.time() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", nargs="+", default=["tensorflow", "jax", "torch"])
+    parser.add_argument("pytest_args", nargs="*")
+    args = parser.parse_args()
+    total = dict(passed=0, failed=0, skipped=0)
+    ok = True
+    rows = []
+    for backend in args.backends:
+        print(f"\n===== KERAS_BACKEND={backend} =====", flush=True)
+        code, c, seconds = run(backend, args.pytest_args)
+        passed = c["tests"] - c["failures"] - c["errors"] - c["skipped"]
+        failed = c["failures"] + c["errors"]
+        total["passed"] += passed
+        total["failed"] += failed
+        total["skipped"] += c["skipped"]
+        rows.append((backend, passed, failed, c["skipped"], seconds, code))
+        if code != 0 or failed or c["tests"] == 0:
+            ok = False
+    print("\nbackend      passed  failed  skipped  seconds")
+    for backend, passed, failed, skipped, seconds, code in rows:
+        print(f"{backend:<12} {passed:>6}  {failed:>6}  {skipped:>7}  {seconds:>7.0f}"
+              + ("" if code == 0 else f"   (pytest exit {code})"))
+    print(f"total: {total['passed']} passed, {total['failed']} failed, "
+          f"{total['skipped']} skipped")
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
