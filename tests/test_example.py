@@ -1,0 +1,63 @@
+"""The Quickstart's main job (examples/mnist_dcgan.py), end to end."""
+
+import json
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+import keras_gan  # noqa: F401  (registers GAN for load_model)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRIPT = os.path.join(ROOT, "examples", "mnist_dcgan.py")
+
+
+def run_example(tmp_path, *args):
+    env = dict(os.environ, KERAS_HOME=str(tmp_path / "keras_home"))  # empty cache
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, SCRIPT, "--backend", keras.backend.backend(), "--out", str(out), *args],
+        env=env, capture_output=True, text=True, timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return out, proc
+
+
+def test_example_writes_grid_and_models(tmp_path):
+    out, proc = run_example(
+        tmp_path, "--epochs", "1", "--max-images", "64", "--batch-size", "32", "--latent-dim", "16"
+    )
+    assert "data=bundled-sample" in proc.stdout  # offline fallback, announced
+    from PIL import Image
+
+    grid = np.array(Image.open(out / "samples.png"))
+    assert grid.shape == (8 * 30 * 2 + 4, 8 * 30 * 2 + 4)  # 8x8 grid, scale 2
+    record = json.loads((out / "history.json").read_text())
+    assert record["steps"] == 2 and record["backend"] == keras.backend.backend()
+    gan = keras.saving.load_model(str(out / "gan.keras"))
+    assert int(gan.optimizer.iterations) == 2
+    G = keras.saving.load_model(str(out / "generator.keras"))
+    assert G.output_shape == (None, 28, 28, 1)
+
+
+def test_example_rejects_bad_numbers(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, SCRIPT, "--epochs", "0"], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 2 and "--epochs must be >= 1, got 0" in proc.stderr
+
+
+@pytest.mark.slow
+def test_example_full_run_learns_digit_statistics(tmp_path, mnist_path):
+    """~500 steps on full MNIST: samples get MNIST's ink coverage and contrast."""
+    out, _ = run_example(tmp_path, "--data", mnist_path, "--steps", "500")
+    gan = keras.saving.load_model(str(out / "gan.keras"))
+    samples = gan.generate(1000, seed=0)
+    real = np.load(mnist_path)["x_test"][:1000] / 127.5 - 1
+    ink = (samples > 0).mean()
+    assert abs(ink - (real > 0).mean()) < 0.05
+    # Mostly saturated pixels (black background, white strokes), like MNIST.
+    assert (np.abs(samples) > 0.9).mean() > 0.7
