@@ -282,7 +282,22 @@ class GAN(backend.GANTrainer, keras.Model):
             (batch, self.latent_dim), dtype=self.compute_dtype, seed=self.seed_generator
         )
         fake = ops.stop_gradient(self._generate(z, labels, training=True))
+        penalty = self.penalty
+        if penalty is None or penalty.interval == 1:
+            self._d_update(real, fake, labels, penalty)
+            return
+        # Lazy regularisation: the penalised update runs on every
+        # `interval`-th D step only (a real branch, so the other steps skip
+        # the penalty's cost).
         d_step = self.discriminator_optimizer.iterations
+        backend.cond(
+            ops.equal(ops.mod(d_step, penalty.interval), 0),
+            lambda: self._d_update(real, fake, labels, penalty),
+            lambda: self._d_update(real, fake, labels, None),
+        )
+
+    def _d_update(self, real, fake, labels, penalty):
+        """One D update; `penalty` is added with weight `penalty.scale()`."""
 
         def d_fn(x):
             return self._discriminate(x, labels, training=True)
@@ -291,30 +306,23 @@ class GAN(backend.GANTrainer, keras.Model):
             real_logits = ops.cast(d_fn(real), "float32")
             fake_logits = ops.cast(d_fn(fake), "float32")
             d_loss = self.loss_fn.d_loss(real_logits, fake_logits)
-            total = d_loss
-            penalty = ops.zeros((), "float32")
-            if self.penalty is not None:
-                penalty = ops.cast(
-                    self.penalty(d_fn, real, fake, seed=self.seed_generator),
-                    "float32",
-                )
-                total = total + self.penalty.scale(d_step) * penalty
-            return total, (
-                d_loss,
-                penalty,
-                ops.mean(real_logits),
-                ops.mean(fake_logits),
+            aux = (d_loss, ops.mean(real_logits), ops.mean(fake_logits))
+            if penalty is None:
+                return d_loss, aux + (ops.zeros((), "float32"),)
+            value = ops.cast(
+                penalty(d_fn, real, fake, seed=self.seed_generator), "float32"
             )
+            return d_loss + penalty.scale() * value, aux + (value,)
 
         variables = self.discriminator.trainable_variables
         (_, aux), grads = backend.value_and_grad(loss_fn, variables)
         backend.apply_gradients(self.discriminator_optimizer, grads, variables)
-        d_loss, penalty, d_real, d_fake = aux
+        d_loss, d_real, d_fake, value = aux
         self.d_loss_tracker.update_state(d_loss)
         self.d_real_tracker.update_state(d_real)
         self.d_fake_tracker.update_state(d_fake)
-        if self.penalty_tracker is not None:
-            self.penalty_tracker.update_state(penalty)
+        if penalty is not None:
+            self.penalty_tracker.update_state(value)
 
     def _g_step(self, batch, labels):
         z = keras.random.normal(

@@ -128,10 +128,8 @@ def test_zero_gradient_gives_finite_penalty_gradient():
 
 
 def test_lazy_scale():
-    p = penalties.R1(gamma=10.0, interval=4)
-    scales = [float(ops.convert_to_numpy(p.scale(ops.array(i)))) for i in range(8)]
-    assert scales == [20.0, 0, 0, 0, 20.0, 0, 0, 0]
-    assert penalties.WGANGP(weight=3.0).scale(5) == 3.0
+    assert penalties.R1(gamma=10.0, interval=4).scale() == 20.0
+    assert penalties.WGANGP(weight=3.0).scale() == 3.0
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,9 @@ PyTorch. Every backend module exposes the same small surface:
   kept differentiable so that a penalty built from it trains the weights
   used inside `fn` (second-order gradients).
 - `apply_gradients(optimizer, grads, variables)`: one optimizer update.
+- `cond(pred, true_fn, false_fn)`: runs one of two side-effecting functions
+  (variable updates only, no return value) on a scalar boolean tensor, so
+  that the other branch costs nothing.
 - `GANTrainer`: a mixin providing `train_step` with the signature that the
   backend's Keras trainer expects; it delegates to `self._gan_train_step`.
 - `prepare_compile(jit_compile)`: the `jit_compile` value to pass to Keras.
@@ -22,18 +25,21 @@ _BACKEND = keras.backend.backend()
 if _BACKEND == "tensorflow":
     from keras_gan.backend.tensorflow import GANTrainer
     from keras_gan.backend.tensorflow import apply_gradients
+    from keras_gan.backend.tensorflow import cond
     from keras_gan.backend.tensorflow import input_gradient
     from keras_gan.backend.tensorflow import prepare_compile
     from keras_gan.backend.tensorflow import value_and_grad
 elif _BACKEND == "jax":
     from keras_gan.backend.jax import GANTrainer
     from keras_gan.backend.jax import apply_gradients
+    from keras_gan.backend.jax import cond
     from keras_gan.backend.jax import input_gradient
     from keras_gan.backend.jax import prepare_compile
     from keras_gan.backend.jax import value_and_grad
 elif _BACKEND == "torch":
     from keras_gan.backend.torch import GANTrainer
     from keras_gan.backend.torch import apply_gradients
+    from keras_gan.backend.torch import cond
     from keras_gan.backend.torch import input_gradient
     from keras_gan.backend.torch import prepare_compile
     from keras_gan.backend.torch import value_and_grad
@@ -46,6 +52,7 @@ else:
 __all__ = [
     "GANTrainer",
     "apply_gradients",
+    "cond",
     "input_gradient",
     "prepare_compile",
     "value_and_grad",

@@ -63,6 +63,31 @@ def value_and_grad(fn, variables):
     return (loss, aux), grads
 
 
+def cond(pred, true_fn, false_fn):
+    """`jax.lax.cond` over two functions that only update Keras variables.
+
+    Each branch runs in its own scope and returns the values of every
+    variable of the enclosing scope, so both branches have the same output
+    structure; the taken branch's values are written back to that scope.
+    """
+    parent = get_stateless_scope()
+    keys = list(parent.state_mapping)
+
+    def as_branch(fn):
+        def branch(_):
+            scope = _nested_scope(parent, {})
+            with scope:
+                fn()
+            return [scope.state_mapping[k] for k in keys]
+
+        return branch
+
+    values = jax.lax.cond(
+        jnp.asarray(pred), as_branch(true_fn), as_branch(false_fn), None
+    )
+    parent.state_mapping.update(zip(keys, values))
+
+
 def input_gradient(fn, x):
     """Gradient of `sum(fn(x))` w.r.t. `x`; differentiable w.r.t. closed-over weights."""
     return jax.grad(lambda x_: jnp.sum(fn(x_)))(x)

@@ -45,3 +45,16 @@ class GANTrainer:
 
     def train_step(self, data):
         return self._gan_train_step(data)
+
+
+def cond(pred, true_fn, false_fn):
+    """`tf.cond` over two functions that only update variables."""
+
+    def wrap(fn):
+        def branch():
+            fn()
+            return tf.constant(0)
+
+        return branch
+
+    tf.cond(tf.convert_to_tensor(pred), wrap(true_fn), wrap(false_fn))

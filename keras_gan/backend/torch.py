@@ -59,3 +59,11 @@ class GANTrainer:
 
     def train_step(self, data):
         return self._gan_train_step(data)
+
+
+def cond(pred, true_fn, false_fn):
+    """Eager: runs one branch on the (CPU-synchronised) value of `pred`."""
+    if bool(pred):
+        true_fn()
+    else:
+        false_fn()

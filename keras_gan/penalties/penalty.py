@@ -89,10 +89,10 @@ class Penalty:
 
     Subclasses implement `compute(discriminator_fn, real, fake, seed)`,
     returning the *unweighted* scalar penalty. The discriminator's loss gets
-    `weight * penalty` added, and with lazy regularisation (`interval=k`,
-    Karras et al., 2020, sec. 3.1) the penalty counts on every k-th
-    discriminator step only, multiplied by `k` so that its average strength is
-    unchanged.
+    `weight * penalty` added. With lazy regularisation (`interval=k`,
+    Karras et al., 2020, sec. 3.1) the penalty is computed and applied on
+    every k-th discriminator step only, multiplied by `k` so that its average
+    strength is unchanged; the other steps skip its cost.
 
     Args:
         weight: multiplier of the penalty in D's loss.
@@ -123,12 +123,13 @@ class Penalty:
     def __call__(self, discriminator_fn, real, fake, seed=None):
         return self.compute(discriminator_fn, real, fake, seed=seed)
 
-    def scale(self, d_step):
-        """Multiplier of the penalty at discriminator step `d_step` (0-based)."""
-        if self.interval == 1:
-            return self.weight
-        on = ops.cast(ops.equal(ops.mod(d_step, self.interval), 0), "float32")
-        return on * (self.weight * self.interval)
+    def scale(self):
+        """Multiplier of the penalty on a step where it is applied.
+
+        `weight * interval`: with lazy regularisation the penalty is applied
+        on one D step in `interval`, so it counts `interval` times there.
+        """
+        return self.weight * self.interval
 
     def get_config(self):
         return {"weight": self.weight, "interval": self.interval}
