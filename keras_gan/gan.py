@@ -13,6 +13,14 @@ from keras_gan.gan_optimizer import GANOptimizer
 _NORMALIZATION_LAYERS = ("BatchNormalization", "SyncBatchNormalization")
 
 
+class _LazyState:
+    """Python-side state of lazy-regularisation dispatch (not a Keras variable)."""
+
+    def __init__(self):
+        self.pattern = None
+        self.counter = None
+
+
 def _default_optimizer():
     return keras.optimizers.Adam(2e-4, beta_1=0.5)
 
@@ -157,6 +165,7 @@ class GAN(backend.GANTrainer, keras.Model):
             keras.metrics.Mean(name="penalty") if self.penalty else None
         )
         self._gan_compile_args = None
+        self._lazy = _LazyState()
         # G and D carry all the weights; the GAN itself has nothing to build.
         self.built = True
 
@@ -276,7 +285,7 @@ class GAN(backend.GANTrainer, keras.Model):
         return self.generator(inputs, training=training)
 
     # --------------------------------------------------------------- training
-    def _d_step(self, real, labels):
+    def _d_step(self, index, real, labels):
         batch = ops.shape(real)[0]
         z = keras.random.normal(
             (batch, self.latent_dim), dtype=self.compute_dtype, seed=self.seed_generator
@@ -287,8 +296,14 @@ class GAN(backend.GANTrainer, keras.Model):
             self._d_update(real, fake, labels, penalty)
             return
         # Lazy regularisation: the penalised update runs on every
-        # `interval`-th D step only (a real branch, so the other steps skip
-        # the penalty's cost).
+        # `interval`-th D step only, and the other steps skip its cost. When
+        # `make_train_function` dispatches between step variants (the usual
+        # case), which D steps are penalised is known while tracing; else a
+        # backend conditional decides at run time.
+        pattern = self._lazy.pattern
+        if pattern is not None:
+            self._d_update(real, fake, labels, penalty if pattern[index] else None)
+            return
         d_step = self.discriminator_optimizer.iterations
         backend.cond(
             ops.equal(ops.mod(d_step, penalty.interval), 0),
@@ -355,11 +370,75 @@ class GAN(backend.GANTrainer, keras.Model):
             else:
                 ema_var.assign(var)
 
+    def _lazy_pattern(self, g_step):
+        """Which of the D steps of GAN step `g_step` get the lazy penalty."""
+        k, m = self.penalty.interval, self.d_steps
+        return tuple((g_step * m + i) % k == 0 for i in range(m))
+
+    def make_train_function(self, force=False):
+        """Keras' train function; with lazy regularisation, one per step pattern.
+
+        With `penalty.interval = k > 1` and `steps_per_execution == 1`, the
+        returned function keeps a step counter and calls one of (at most k)
+        compiled variants of the training step, each traced knowing which of
+        its D steps are penalised. Steps without the penalty then cost what a
+        plain step costs on every backend (XLA's CPU conditional was measured
+        3.4x slower than a plain step here).
+        """
+        lazy = (
+            self.penalty is not None
+            and self.penalty.interval > 1
+            and self.steps_per_execution == 1
+        )
+        if not lazy:
+            return super().make_train_function(force)
+        if self.train_function is not None and not force:
+            return self.train_function
+        base = super(GAN, self).make_train_function
+        method = type(self).train_step
+        variants = {}
+        state = self._lazy
+
+        def build(pattern):
+            # A distinct function object per variant: JAX's jit cache would
+            # otherwise share one trace between `jit(self.train_step)` calls.
+            def train_step(*args, **kwargs):
+                previous, state.pattern = state.pattern, pattern
+                try:
+                    return method(self, *args, **kwargs)
+                finally:
+                    state.pattern = previous
+
+            self.train_step = train_step
+            try:
+                base(force=True)  # sets self.train_function
+            finally:
+                del self.train_step
+            return self.train_function
+
+        def dispatch(*args, **kwargs):
+            if state.counter is None:
+                state.counter = int(ops.convert_to_numpy(self.optimizer.iterations))
+            pattern = self._lazy_pattern(state.counter)
+            if pattern not in variants:
+                variants[pattern] = build(pattern)
+                self.train_function = dispatch
+            state.pattern = pattern
+            try:
+                logs = variants[pattern](*args, **kwargs)
+            finally:
+                state.pattern = None
+            state.counter += 1
+            return logs
+
+        self.train_function = dispatch
+        return dispatch
+
     def _gan_train_step(self, data):
         """One GAN step, backend-agnostic: `d_steps` D updates, one G update."""
         real, labels = self._unpack(data)
-        for _ in range(self.d_steps):
-            self._d_step(real, labels)
+        for index in range(self.d_steps):
+            self._d_step(index, real, labels)
         self._g_step(ops.shape(real)[0], labels)
         self._update_ema()
         self.optimizer.iterations.assign_add(1)
@@ -463,6 +542,7 @@ class GAN(backend.GANTrainer, keras.Model):
                 "Call gan.compile(g_optimizer=..., d_optimizer=...) before fit()."
             )
         self._check_fit_data(x, y)
+        self._lazy.counter = None  # re-read the step counter
         return super().fit(x, y, *args, **kwargs)
 
     # --------------------------------------------------------------- sampling

@@ -32,6 +32,7 @@ def constant_generator(latent_dim=4):
             ),
         ]
     )
+    G.layers[0].kernel.trainable = False  # output stays exactly the bias c
     return G
 
 
@@ -110,6 +111,24 @@ def test_lazy_regularisation_every_other_d_step():
     assert int(gan.discriminator_optimizer.iterations) == 2
     assert int(gan.generator_optimizer.iterations) == 1
     assert int(gan.optimizer.iterations) == 1
+
+
+def test_lazy_regularisation_across_steps():
+    """interval=3, d_steps=1: D steps 0 and 3 are penalised (x3), 1 and 2 are
+    not, and the schedule carries on across fit() calls."""
+    real = real_batch()
+    gan = make_gan(keras_gan.penalties.WGANGP(weight=1.0, interval=3))
+    gan.fit(real, batch_size=len(real), epochs=1, verbose=0, shuffle=False)
+    gan.fit(real, batch_size=len(real), epochs=1, verbose=0, shuffle=False)
+    gan.fit(real, batch_size=len(real) // 2, epochs=1, verbose=0, shuffle=False)
+    w, c = W0.copy(), C.copy()
+    batches = [real, real, real[:16], real[16:]]
+    for step, batch in enumerate(batches):
+        scale = 3.0 if step % 3 == 0 else 0.0
+        w = w - LR * ((c - batch.mean(0)) + scale * gp_grad(w))
+        c = c + LR * w  # G's step: the constant output follows the critic
+    np.testing.assert_allclose(d_kernel(gan), w, rtol=1e-4, atol=1e-5)
+    assert int(gan.discriminator_optimizer.iterations) == 4
 
 
 def test_generator_step_follows_critic():
