@@ -8,6 +8,13 @@ from keras_gan import validation
 from keras_gan.gan import GAN
 
 
+_MISSING_LABELS = (
+    "ConditionalGAN needs (samples, labels) batches, but the data yields "
+    "samples only. Pass fit(images, labels) or a dataset of (images, labels). "
+    "Received: y=None"
+)
+
+
 @keras.saving.register_keras_serializable(package="keras_gan")
 class ConditionalGAN(GAN):
     """A class-conditional GAN (Mirza & Osindero, 2014) trained with `fit()`.
@@ -54,11 +61,7 @@ class ConditionalGAN(GAN):
     def _unpack(self, data):
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
         if y is None:
-            raise ValueError(
-                "ConditionalGAN needs (samples, labels) batches, but the data "
-                "yields samples only. Pass fit(images, labels) or a dataset of "
-                "(images, labels). Received: y=None"
-            )
+            raise ValueError(_MISSING_LABELS)
         dtype = keras.backend.standardize_dtype(y.dtype)
         if "int" not in dtype:
             raise ValueError(
@@ -71,11 +74,7 @@ class ConditionalGAN(GAN):
 
     def _check_numpy_batch(self, samples, labels):
         if labels is None:
-            raise ValueError(
-                "ConditionalGAN needs (samples, labels) batches, but the data "
-                "yields samples only. Pass fit(images, labels) or a dataset of "
-                "(images, labels). Received: y=None"
-            )
+            raise ValueError(_MISSING_LABELS)
         validation.check_samples(samples, self.sample_shape, self.data_range)
         validation.check_labels(labels, self.num_classes)
 

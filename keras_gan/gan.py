@@ -13,6 +13,13 @@ from keras_gan.gan_optimizer import GANOptimizer
 _NORMALIZATION_LAYERS = ("BatchNormalization", "SyncBatchNormalization")
 
 
+_UNEXPECTED_LABELS = (
+    "This GAN is unconditional but the data also yields labels. Pass images "
+    "only, or use keras_gan.ConditionalGAN for class-conditional training. "
+    "Received: y with shape "
+)
+
+
 class _LazyState:
     """Python-side state of lazy-regularisation dispatch (not a Keras variable)."""
 
@@ -227,11 +234,7 @@ class GAN(backend.GANTrainer, keras.Model):
         """(samples, labels) of a training batch, with static checks."""
         x, y, _ = keras.utils.unpack_x_y_sample_weight(data)
         if y is not None:
-            raise ValueError(
-                "This GAN is unconditional but the data also yields labels. "
-                "Pass images only, or use keras_gan.ConditionalGAN for "
-                f"class-conditional training. Received: y with shape {tuple(y.shape)}"
-            )
+            raise ValueError(_UNEXPECTED_LABELS + f"{tuple(y.shape)}")
         return self._standardize_samples(x), None
 
     def _standardize_samples(self, x):
@@ -257,12 +260,7 @@ class GAN(backend.GANTrainer, keras.Model):
 
     def _check_numpy_batch(self, samples, labels):
         if labels is not None:
-            raise ValueError(
-                "This GAN is unconditional but the data also yields labels. "
-                "Pass images only, or use keras_gan.ConditionalGAN for "
-                f"class-conditional training. Received: y with shape "
-                f"{np.shape(labels)}"
-            )
+            raise ValueError(_UNEXPECTED_LABELS + f"{np.shape(labels)}")
         validation.check_samples(samples, self.sample_shape, self.data_range)
 
     # ------------------------------------------------------------ the network

@@ -1,6 +1,5 @@
 """Real MNIST: a smoke test on a slice of ../shared/data/mnist.npz and the loader."""
 
-import keras
 import numpy as np
 
 import keras_gan

@@ -1,37 +1,6 @@
 """Base class and registry for adversarial losses."""
 
-import difflib
-
-import keras
-
-_REGISTRY = {}
-
-
-def register(name):
-    """Class decorator: makes a `GANLoss` subclass available under `name`."""
-
-    def decorator(cls):
-        _REGISTRY[name] = cls
-        cls.registry_name = name
-        return keras.saving.register_keras_serializable(package="keras_gan")(
-            cls
-        )
-
-    return decorator
-
-
-def available():
-    """Sorted names of the registered losses."""
-    return sorted(_REGISTRY)
-
-
-def _unknown(kind, name, names):
-    close = difflib.get_close_matches(str(name), names, n=1)
-    hint = f" Did you mean {close[0]!r}?" if close else ""
-    return ValueError(
-        f"Unknown {kind} {name!r}.{hint} Valid names: {', '.join(names)}. "
-        f"Received: {kind}={name!r}"
-    )
+from keras_gan.utils.registry import Registry
 
 
 class GANLoss:
@@ -61,6 +30,11 @@ class GANLoss:
         return f"{type(self).__name__}({self.get_config()})"
 
 
+_REGISTRY = Registry("loss", GANLoss)
+register = _REGISTRY.register
+available = _REGISTRY.available
+
+
 def get(identifier):
     """Returns a `GANLoss` from a name, a config dict or an instance.
 
@@ -72,20 +46,4 @@ def get(identifier):
     Returns:
         A `GANLoss` instance.
     """
-    if isinstance(identifier, GANLoss):
-        return identifier
-    if isinstance(identifier, dict):
-        obj = keras.saving.deserialize_keras_object(identifier)
-        if not isinstance(obj, GANLoss):
-            raise ValueError(
-                f"Expected a GANLoss config. Received: loss={identifier!r}"
-            )
-        return obj
-    if isinstance(identifier, str):
-        if identifier not in _REGISTRY:
-            raise _unknown("loss", identifier, available())
-        return _REGISTRY[identifier]()
-    raise ValueError(
-        "`loss` must be a name, a GANLoss instance or a config dict. Valid "
-        f"names: {', '.join(available())}. Received: loss={identifier!r}"
-    )
+    return _REGISTRY.get(identifier)

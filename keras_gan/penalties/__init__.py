@@ -8,6 +8,7 @@ from keras_gan.penalties.penalty import get
 from keras_gan.penalties.penalty import gradient_norm
 from keras_gan.penalties.penalty import norm_penalty
 from keras_gan.penalties.penalty import squared_gradient_norm
+from keras_gan.penalties.penalty import squared_norm_penalty
 from keras_gan.penalties.r1 import R1
 from keras_gan.penalties.r1 import r1_penalty
 from keras_gan.penalties.r2 import R2

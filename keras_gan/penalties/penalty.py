@@ -3,27 +3,8 @@
 import keras
 from keras import ops
 
-from keras_gan.losses.gan_loss import _unknown
-
-_REGISTRY = {}
-
-
-def register(name):
-    """Class decorator: makes a `Penalty` subclass available under `name`."""
-
-    def decorator(cls):
-        _REGISTRY[name] = cls
-        cls.registry_name = name
-        return keras.saving.register_keras_serializable(package="keras_gan")(
-            cls
-        )
-
-    return decorator
-
-
-def available():
-    """Sorted names of the registered penalties."""
-    return sorted(_REGISTRY)
+from keras_gan import backend
+from keras_gan.utils.registry import Registry
 
 
 def _reduce_axes(x):
@@ -56,6 +37,20 @@ def gradient_norm(grads, epsilon=1e-12):
         Tensor of shape `(batch,)`.
     """
     return ops.sqrt(squared_gradient_norm(grads) + epsilon)
+
+
+def squared_norm_penalty(discriminator_fn, x):
+    """`E[||grad_x D(x)||^2]` at the given points (R1 on real, R2 on fake data).
+
+    Args:
+        discriminator_fn: callable mapping a batch to D's outputs.
+        x: the batch at which the input gradient is taken.
+
+    Returns:
+        Scalar.
+    """
+    grads = backend.input_gradient(discriminator_fn, ops.stop_gradient(ops.convert_to_tensor(x)))
+    return ops.mean(squared_gradient_norm(grads))
 
 
 def norm_penalty(grads, target=1.0, one_sided=False, epsilon=1e-12):
@@ -143,6 +138,11 @@ class Penalty:
         return f"{type(self).__name__}({args})"
 
 
+_REGISTRY = Registry("penalty", Penalty)
+register = _REGISTRY.register
+available = _REGISTRY.available
+
+
 def get(identifier):
     """Returns a `Penalty` from a name, a config dict, an instance or `None`.
 
@@ -153,21 +153,6 @@ def get(identifier):
     Returns:
         A `Penalty` instance or `None`.
     """
-    if identifier is None or isinstance(identifier, Penalty):
-        return identifier
-    if isinstance(identifier, dict):
-        obj = keras.saving.deserialize_keras_object(identifier)
-        if not isinstance(obj, Penalty):
-            raise ValueError(
-                f"Expected a Penalty config. Received: penalty={identifier!r}"
-            )
-        return obj
-    if isinstance(identifier, str):
-        if identifier not in _REGISTRY:
-            raise _unknown("penalty", identifier, available())
-        return _REGISTRY[identifier]()
-    raise ValueError(
-        "`penalty` must be None, a name, a Penalty instance or a config "
-        f"dict. Valid names: {', '.join(available())}. "
-        f"Received: penalty={identifier!r}"
-    )
+    if identifier is None:
+        return None
+    return _REGISTRY.get(identifier)

@@ -1,11 +1,8 @@
 """The R1 penalty (Mescheder et al., 2018)."""
 
-from keras import ops
-
-from keras_gan import backend
 from keras_gan.penalties.penalty import Penalty
 from keras_gan.penalties.penalty import register
-from keras_gan.penalties.penalty import squared_gradient_norm
+from keras_gan.penalties.penalty import squared_norm_penalty
 
 
 def r1_penalty(discriminator_fn, real):
@@ -18,8 +15,7 @@ def r1_penalty(discriminator_fn, real):
     Returns:
         Scalar penalty (unweighted; R1 weights it by gamma / 2).
     """
-    grads = backend.input_gradient(discriminator_fn, ops.stop_gradient(ops.convert_to_tensor(real)))
-    return ops.mean(squared_gradient_norm(grads))
+    return squared_norm_penalty(discriminator_fn, real)
 
 
 @register("r1")
