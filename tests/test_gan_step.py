@@ -217,3 +217,22 @@ def test_every_loss_and_penalty_trains(loss, penalty):
     after = gan.discriminator.get_weights()
     assert any(not np.allclose(a, b) for a, b in zip(before, after))
     assert all(np.isfinite(v[-1]) for v in history.history.values())
+
+
+@pytest.mark.parametrize(
+    "compile_kwargs",
+    [{"steps_per_execution": 2}, {"run_eagerly": True}, {"jit_compile": False}],
+)
+def test_compile_options(compile_kwargs):
+    """Other step compilations give the same D update as the default one."""
+    if "steps_per_execution" in compile_kwargs and keras.backend.backend() == "torch":
+        pytest.skip("Keras' torch trainer only supports steps_per_execution=1")
+    real = real_batch()
+    results = []
+    for kwargs in ({}, compile_kwargs):
+        gan = make_gan(keras_gan.penalties.WGANGP(weight=1.0, interval=2))
+        gan.compile(keras.optimizers.SGD(LR), keras.optimizers.SGD(LR), **kwargs)
+        gan.fit(real, batch_size=8, epochs=1, verbose=0, shuffle=False)
+        assert int(gan.discriminator_optimizer.iterations) == 4
+        results.append(d_kernel(gan))
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-5, atol=1e-6)
