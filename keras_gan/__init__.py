@@ -1,8 +1,12 @@
 """keras_gan: GAN training with Keras 3 on TensorFlow, JAX and PyTorch."""
 
 from keras_gan import backend
+from keras_gan import callbacks
 from keras_gan import data
+from keras_gan import evaluation
+from keras_gan import extractors
 from keras_gan import losses
+from keras_gan import metrics
 from keras_gan import models
 from keras_gan import penalties
 from keras_gan.conditional_gan import ConditionalGAN

@@ -1,0 +1,3 @@
+"""Training callbacks."""
+
+from keras_gan.callbacks.evaluation_callback import EvaluationCallback

@@ -1,0 +1,86 @@
+"""Scores the generator during `fit` and puts the metrics into the logs."""
+
+import keras
+
+from keras_gan.evaluation.evaluator import RECOMMENDED_SAMPLES
+from keras_gan.evaluation.evaluator import Evaluator
+
+LOGGED = ("fid", "kid", "classifier_score", "precision", "recall", "density", "coverage",
+          "class_accuracy")
+
+
+class EvaluationCallback(keras.callbacks.Callback):
+    """Evaluates sample quality every `every` epochs and logs it.
+
+    The scores are added to the epoch's `logs` (as `fid`, `kid`,
+    `classifier_score`, `precision`, `recall`, `density`, `coverage`, with
+    an optional prefix), so callbacks placed *after* this one in the list
+    (`ModelCheckpoint(monitor="fid", mode="min")`, `EarlyStopping`,
+    `CSVLogger`) and the returned `History` see them. Samples come from a
+    fixed seed, so epochs are compared on the same noise.
+
+    Args:
+        evaluator: an `Evaluator`, or None to build `Evaluator(**kwargs)`
+            when training starts.
+        every: evaluate after every `every`-th epoch (and the last one).
+        n_samples: samples per evaluation (10,000 for comparable numbers).
+        seed: noise seed.
+        use_ema: score the EMA generator (default: when the GAN has one).
+        prefix: prepended to the log keys (e.g. "ema_").
+        verbose: 1 prints one line per evaluation.
+        **evaluator_kwargs: arguments of `Evaluator` (e.g. `data_path`).
+
+    Example:
+        >>> gan.fit(x, epochs=20, callbacks=[
+        ...     EvaluationCallback(every=5, data_path="mnist.npz"),
+        ...     keras.callbacks.ModelCheckpoint("best.keras", monitor="fid",
+        ...                                     mode="min", save_best_only=True)])
+    """
+
+    def __init__(self, evaluator=None, every=1, n_samples=RECOMMENDED_SAMPLES, seed=0,
+                 use_ema=None, prefix="", verbose=1, **evaluator_kwargs):
+        super().__init__()
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"every must be a positive integer. Received: every={every!r}")
+        if evaluator is not None and evaluator_kwargs:
+            raise ValueError(
+                "Pass either an Evaluator or Evaluator arguments, not both. "
+                f"Received: {sorted(evaluator_kwargs)}"
+            )
+        self.evaluator = evaluator
+        self.evaluator_kwargs = evaluator_kwargs
+        self.every = every
+        self.n_samples = n_samples
+        self.seed = seed
+        self.use_ema = use_ema
+        self.prefix = prefix
+        self.verbose = verbose
+        self.history = []
+
+    def on_train_begin(self, logs=None):
+        if self.evaluator is None:
+            self.evaluator = Evaluator(**self.evaluator_kwargs)
+        if not hasattr(self.model, "generate"):
+            raise ValueError(
+                "EvaluationCallback needs a keras_gan.GAN. Received: model="
+                f"{type(self.model).__name__}"
+            )
+
+    def _due(self, epoch):
+        last = (self.params or {}).get("epochs")
+        return (epoch + 1) % self.every == 0 or (last is not None and epoch + 1 == last)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if not self._due(epoch):
+            return
+        scores = self.evaluator.score_generator(
+            self.model, n_samples=self.n_samples, seed=self.seed, use_ema=self.use_ema,
+        )
+        self.history.append({"epoch": epoch + 1, **scores})
+        values = {self.prefix + k: float(scores[k]) for k in LOGGED if k in scores}
+        if logs is not None:
+            logs.update(values)
+        if self.verbose:
+            text = " - ".join(f"{k}: {v:.4g}" for k, v in values.items())
+            print(f"Epoch {epoch + 1}: {text} ({scores['extractor']}, "
+                  f"{scores['n_samples']} samples vs {scores['reference']})")

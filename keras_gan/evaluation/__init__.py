@@ -1,0 +1,10 @@
+"""Scoring samples against real data (reference statistics, evaluator, sample files)."""
+
+from keras_gan.evaluation.evaluator import METRICS
+from keras_gan.evaluation.evaluator import Evaluator
+from keras_gan.evaluation.reference_statistics import ReferenceStatistics
+from keras_gan.evaluation.reference_statistics import compute_reference_statistics
+from keras_gan.evaluation.reference_statistics import default_cache_dir
+from keras_gan.evaluation.reference_statistics import load_reference_statistics
+from keras_gan.evaluation.sample_io import load_samples
+from keras_gan.evaluation.sampling import draw_samples

@@ -1,0 +1,188 @@
+"""Scoring images or a generator with every metric in one pass of the extractor."""
+
+import time
+import warnings
+
+import numpy as np
+
+from keras_gan import extractors as extractors_lib
+from keras_gan.evaluation.reference_statistics import load_reference_statistics
+from keras_gan.metrics.checks import check_positive_int
+from keras_gan.metrics.classifier_score import classifier_score
+from keras_gan.metrics.frechet_distance import feature_statistics
+from keras_gan.metrics.frechet_distance import frechet_distance
+from keras_gan.metrics.kernel_distance import kernel_distance
+from keras_gan.metrics.neighbours import ball_statistics
+from keras_gan.metrics.neighbours import knn_radii
+
+METRICS = ("fid", "kid", "classifier_score", "precision_recall", "density_coverage")
+RECOMMENDED_SAMPLES = 10000
+
+
+class Evaluator:
+    """Scores samples against real data: FID, KID, classifier score, PR, DC.
+
+    Features are extracted once per call and shared by all metrics; the
+    real side comes from cached `ReferenceStatistics`. Every result names
+    the extractor (and its weights' sha256) and the reference.
+
+    Args:
+        reference: see `load_reference_statistics` (default "mnist-test").
+        extractor: a name or `FeatureExtractor` (default "mnist_classifier").
+        metrics: subset of `METRICS`.
+        kid_subsets, kid_subset_size: KID subsets (`kernel_distance`);
+            the subset size is capped at the number of samples.
+        pr_k, dc_k: neighbourhood sizes of precision/recall (3) and
+            density/coverage (5).
+        seed: seed of KID's subset draws.
+        data_path, cache_dir, allow_sample, max_reference_features:
+            passed to `load_reference_statistics`.
+        verbose: 1 shows progress bars.
+
+    Example:
+        >>> ev = Evaluator("mnist-test", data_path="mnist.npz")
+        >>> ev.score_images(samples)["fid"]
+    """
+
+    def __init__(self, reference="mnist-test", extractor="mnist_classifier", metrics=METRICS,
+                 kid_subsets=100, kid_subset_size=1000, pr_k=3, dc_k=5, seed=0,
+                 data_path=None, cache_dir=None, allow_sample=False,
+                 max_reference_features=10000, verbose=0):
+        unknown = [m for m in metrics if m not in METRICS]
+        if unknown or not metrics:
+            raise ValueError(
+                f"Unknown metrics {unknown}. Valid: {', '.join(METRICS)}. "
+                f"Received: metrics={list(metrics)!r}"
+            )
+        self.metrics = tuple(metrics)
+        self.kid_subsets = check_positive_int("kid_subsets", kid_subsets)
+        self.kid_subset_size = check_positive_int("kid_subset_size", kid_subset_size, 2)
+        self.pr_k = check_positive_int("pr_k", pr_k)
+        self.dc_k = check_positive_int("dc_k", dc_k)
+        self.seed = seed
+        self.verbose = verbose
+        self.extractor = extractors_lib.get(extractor)
+        if "classifier_score" in self.metrics and not self.extractor.has_logits:
+            raise ValueError(
+                f"classifier_score needs a classifier; the {self.extractor.name} "
+                "extractor has no class outputs. Received: metrics="
+                f"{list(metrics)!r}"
+            )
+        self.reference = load_reference_statistics(
+            reference, self.extractor, data_path=data_path, cache_dir=cache_dir,
+            max_features=max_reference_features, allow_sample=allow_sample, verbose=verbose,
+        )
+
+    def _min_samples(self):
+        need = {"fid": 2, "kid": 2, "classifier_score": 1,
+                "precision_recall": self.pr_k + 1, "density_coverage": 1}
+        return max(need[m] for m in self.metrics)
+
+    def score_features(self, features, probabilities=None, labels=None):
+        """All metrics from precomputed fake features `(N, D)` (and probabilities)."""
+        features = np.asarray(features, "float32")
+        n = len(features)
+        if n < self._min_samples():
+            raise ValueError(
+                f"Too few samples for the chosen metrics {list(self.metrics)}: "
+                f"need at least {self._min_samples()}. Received: {n} samples"
+            )
+        ref = self.reference
+        out = {}
+        if "fid" in self.metrics:
+            out["fid"] = frechet_distance(*ref.gaussian(), *feature_statistics(features))
+        if "kid" in self.metrics:
+            size = min(self.kid_subset_size, n, len(ref.features))
+            out["kid"], out["kid_std"] = kernel_distance(
+                ref.features, features, self.kid_subsets, size, seed=self.seed)
+        if "classifier_score" in self.metrics:
+            out["classifier_score"] = classifier_score(probabilities)[0]
+            if labels is not None:
+                out["class_accuracy"] = float(np.mean(np.argmax(probabilities, 1) == labels))
+        if "precision_recall" in self.metrics or "density_coverage" in self.metrics:
+            real = (ref.features - ref.mean).astype("float32")
+            fake = (features - ref.mean).astype("float32")
+            if "precision_recall" in self.metrics:
+                k = self.pr_k
+                if n <= k:
+                    raise ValueError(f"precision_recall needs more than k={k} samples. "
+                                     f"Received: {n} samples")
+                stats = ball_statistics(real, fake, ref.radii_for(k), knn_radii(fake, k)[k])
+                out["precision"] = float(np.mean(stats["fake_in_real"] > 0))
+                out["recall"] = float(np.mean(stats["real_in_fake"]))
+            if "density_coverage" in self.metrics:
+                k = self.dc_k
+                stats = ball_statistics(real, fake, ref.radii_for(k))
+                out["density"] = float(stats["fake_in_real"].sum() / (k * n))
+                out["coverage"] = float(np.mean(stats["real_covered"]))
+        out.update(
+            n_samples=n, n_reference=ref.count, reference=ref.dataset,
+            extractor=self.extractor.name,
+            extractor_sha256=self.extractor.fingerprint()[:16],
+        )
+        return out
+
+    def score_images(self, images, labels=None, data_range="auto"):
+        """All metrics for an array of sample images.
+
+        Args:
+            images: `(N, H, W)`, `(N, H, W, C)` or `(N, C, H, W)`; uint8
+                0..255 or floats in [0, 1], [-1, 1] or [0, 255].
+            labels: optional requested classes; adds `class_accuracy`
+                (fraction the extractor classifies as requested).
+            data_range: "auto" or the range of `images`.
+
+        Returns:
+            dict: `fid`, `kid`, `kid_std`, `classifier_score`, `precision`,
+            `recall`, `density`, `coverage` (those selected), plus
+            `n_samples`, `n_reference`, `reference`, `extractor`,
+            `extractor_sha256`, `data_range` and `seconds`.
+        """
+        start = time.time()
+        images = np.asarray(images)
+        if labels is not None:
+            labels = np.asarray(labels).astype("int64").reshape(-1)
+            if len(labels) != len(images):
+                raise ValueError(
+                    f"labels and images differ in length. Received: "
+                    f"labels.shape={labels.shape}, images.shape={images.shape}"
+                )
+        if len(images) < RECOMMENDED_SAMPLES:
+            warnings.warn(
+                f"Scoring {len(images)} samples: FID and KID depend on the sample "
+                f"count; compare models at the same count, ideally {RECOMMENDED_SAMPLES}.",
+                stacklevel=2,
+            )
+        ext = self.extractor.extract(images, data_range, verbose=self.verbose)
+        out = self.score_features(ext["features"], ext["probabilities"], labels)
+        out["data_range"] = ext["data_range"]
+        out["seconds"] = round(time.time() - start, 3)
+        return out
+
+    def score_generator(self, generator, n_samples=RECOMMENDED_SAMPLES, seed=0, labels=None,
+                        batch_size=500, use_ema=None):
+        """Draws `n_samples` from a generator (seeded) and scores them.
+
+        Args:
+            generator: a `keras_gan.GAN` / `ConditionalGAN` (uses
+                `generate`) or a generator `keras.Model` (noise, or
+                `[noise, labels]`, -> images in [-1, 1]).
+            n_samples: number of samples.
+            seed: noise seed (same seed, same samples).
+            labels: classes for a conditional generator (default: equal
+                numbers of each class, `i % num_classes`).
+            batch_size: samples per generator call.
+            use_ema: for a GAN with an EMA generator, which one to use.
+
+        Returns:
+            The dict of `score_images`, with `class_accuracy` for
+            conditional generators.
+        """
+        from keras_gan.evaluation.sampling import draw_samples
+
+        n_samples = check_positive_int("n_samples", n_samples)
+        images, labels, data_range = draw_samples(
+            generator, n_samples, seed=seed, labels=labels, batch_size=batch_size,
+            use_ema=use_ema,
+        )
+        return self.score_images(images, labels=labels, data_range=data_range)

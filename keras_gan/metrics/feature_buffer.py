@@ -1,0 +1,84 @@
+"""Base class for metrics that need the features themselves (KID, PR, DC)."""
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gan.metrics.checks import as_features
+from keras_gan.metrics.checks import check_positive_int
+
+
+class FeatureBufferMetric(keras.metrics.Metric):
+    """Keeps up to `max_samples` real and fake features in fixed-size variables.
+
+    Memory is `2 · max_samples · D` floats, allocated up front; adding more
+    than `max_samples` features raises (nothing is silently dropped).
+    With `reference=` real features, only the fake side is buffered.
+    """
+
+    def __init__(self, feature_dim, max_samples=10000, reference=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.feature_dim = check_positive_int("feature_dim", feature_dim)
+        self.max_samples = check_positive_int("max_samples", max_samples, minimum=2)
+        self.reference = None
+        if reference is not None:
+            self.reference = as_features(reference, "reference", min_samples=2, dtype="float32")
+            if self.reference.shape[1] != self.feature_dim:
+                raise ValueError(
+                    f"reference features must have {self.feature_dim} columns. "
+                    f"Received: reference.shape={self.reference.shape}"
+                )
+        sides = ["fake"] if reference is not None else ["real", "fake"]
+        self._buffers = {}
+        for side in sides:
+            self._buffers[side] = (
+                self.add_variable((self.max_samples, self.feature_dim), initializer="zeros",
+                                  name=f"{side}_features"),
+                self.add_variable((), initializer="zeros", dtype="int32", name=f"{side}_count"),
+            )
+
+    def update_state(self, features, real=False, sample_weight=None):
+        """Appends a batch of `(N, D)` features to the real or fake side."""
+        if sample_weight is not None:
+            raise ValueError(f"{type(self).__name__} does not support sample_weight.")
+        side = "real" if real else "fake"
+        if side not in self._buffers:
+            raise ValueError(
+                f"This {type(self).__name__} has fixed reference features; it "
+                "accumulates fake features only. Received: real=True"
+            )
+        shape = tuple(features.shape)
+        if len(shape) != 2 or shape[1] != self.feature_dim:
+            raise ValueError(
+                f"Expected features of shape (N, {self.feature_dim}). "
+                f"Received: features.shape={shape}"
+            )
+        buffer, count = self._buffers[side]
+        start = int(ops.convert_to_numpy(count.value))
+        if start + shape[0] > self.max_samples:
+            raise ValueError(
+                f"{type(self).__name__} holds at most max_samples="
+                f"{self.max_samples} {side} features; adding {shape[0]} to "
+                f"{start} would exceed it. Create the metric with a larger "
+                "max_samples."
+            )
+        buffer.assign(ops.slice_update(buffer.value, (start, 0), ops.cast(features, "float32")))
+        count.assign(start + shape[0])
+
+    def features(self):
+        """`(real, fake)` features accumulated so far, as NumPy arrays."""
+        out = {}
+        for side, (buffer, count) in self._buffers.items():
+            n = int(ops.convert_to_numpy(count.value))
+            out[side] = np.asarray(ops.convert_to_numpy(buffer.value)[:n])
+        real = self.reference if self.reference is not None else out["real"]
+        return real, out["fake"]
+
+    def reset_state(self):
+        for _, count in self._buffers.values():
+            count.assign(0)
+
+    def get_config(self):
+        ref = None if self.reference is None else self.reference.tolist()
+        return {"feature_dim": self.feature_dim, "max_samples": self.max_samples,
+                "reference": ref, "name": self.name, "dtype": self.dtype}
