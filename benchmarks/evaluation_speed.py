@@ -31,7 +31,6 @@ def child(args):
 
     from keras_gan.evaluation import Evaluator
     from keras_gan.evaluation import evaluator as ev_mod
-    from keras_gan.metrics import frechet_distance as fd
 
     warnings.simplefilter("ignore")
     t0 = time.perf_counter()
@@ -51,7 +50,7 @@ def child(args):
         return wrapper
 
     ev.extractor.extract = timed("features", ev.extractor.extract)
-    ev_mod.frechet_distance = timed("fid", fd.frechet_distance)
+    ev_mod.frechet_distance = timed("fid", ev_mod.frechet_distance)
     ev_mod.kernel_distance = timed("kid", ev_mod.kernel_distance)
     ev_mod.ball_statistics = timed("pr+dc", ev_mod.ball_statistics)
     ev_mod.knn_radii = timed("pr+dc", ev_mod.knn_radii)
@@ -101,7 +100,7 @@ def main():
     print("| backend | " + " | ".join(cols) + " |")
     print("|---|" + "---:|" * len(cols))
     for backend, r in rows:
-        print(f"| {backend} | " + " | ".join(f"{r.get(c, 0):.2f}" for c in cols) + " |")
+        print(f"| {backend} | " + " | ".join(f"{r.get(c, 0):.3f}" for c in cols) + " |")
     print("\nwarmup = first call (includes compiling the extractor); setup = loading the "
           "extractor and the cached reference statistics.")
 

@@ -155,6 +155,9 @@ def test_callback_logs_metrics_for_checkpoint_and_early_stopping(evaluator, samp
     assert history.history["fid"] == [h["fid"] for h in callback.history]
     for key in ("kid", "classifier_score", "precision", "recall", "density", "coverage"):
         assert key in history.history
+    # The callback saw the trained weights, not a stale copy (JAX's state sync).
+    after = evaluator.score_generator(gan, n_samples=100, seed=0)
+    assert after["fid"] == pytest.approx(callback.history[-1]["fid"], rel=1e-6)
     assert os.path.exists(best)
     assert isinstance(keras.saving.load_model(best), keras_gan.GAN)
 

@@ -71,6 +71,7 @@ def test_mnist_classifier_is_accurate_and_calibrated(classifier, mnist_sample):
     np.testing.assert_allclose(out["probabilities"].sum(axis=1), 1.0, rtol=1e-5)
     accuracy = np.mean(out["probabilities"].argmax(axis=1) == y)
     assert accuracy >= 0.99, accuracy
+    assert out["probabilities"].shape == (500, 11)
     # Features are unit-scale on real digits (the recipe normalises them).
     assert 0.5 < out["features"].std(axis=0).mean() < 1.5
 
@@ -85,6 +86,13 @@ def test_mnist_classifier_is_robust_to_haze_and_noise(classifier, mnist_sample):
     cos = np.sum(a["features"] * b["features"], 1) / (
         np.linalg.norm(a["features"], axis=1) * np.linalg.norm(b["features"], axis=1))
     assert np.median(cos) > 0.9, np.median(cos)
+
+
+def test_mnist_classifier_rejects_noise_as_not_a_digit(classifier):
+    rng = np.random.default_rng(5)
+    noise = rng.uniform(0, 1, (200, 28, 28)).astype("float32")
+    probs = classifier.probabilities(noise)
+    assert np.mean(probs.argmax(1) == extractors.mnist_classifier.NOT_A_DIGIT) > 0.99
 
 
 def test_mnist_classifier_full_test_accuracy(classifier, mnist_path):
@@ -135,5 +143,5 @@ def test_get_extractor_suggests_names():
 
 
 # Features of the first two bundled test digits with the shipped weights.
-PINNED_FEATURES = np.array([[1.16193, -0.75769, -1.23764, 1.88976],
-                            [-1.76845, 1.59181, -1.43285, 1.69477]])
+PINNED_FEATURES = np.array([[-1.44315, -0.19085, -1.34554, 0.55735],
+                            [-2.12996, -2.5594, 1.17392, -1.21982]])
