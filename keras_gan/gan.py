@@ -1,5 +1,7 @@
 """`GAN`: adversarial training through `fit()` on TensorFlow, JAX and PyTorch."""
 
+import os
+
 import keras
 import numpy as np
 from keras import ops
@@ -9,6 +11,7 @@ from keras_gan import losses as losses_lib
 from keras_gan import penalties as penalties_lib
 from keras_gan import validation
 from keras_gan.gan_optimizer import GANOptimizer
+from keras_gan.utils.atomic import atomic_path
 
 _NORMALIZATION_LAYERS = ("BatchNormalization", "SyncBatchNormalization")
 
@@ -541,7 +544,41 @@ class GAN(backend.GANTrainer, keras.Model):
             )
         self._check_fit_data(x, y)
         self._lazy.counter = None  # re-read the step counter
-        return super().fit(x, y, *args, **kwargs)
+        callbacks = kwargs.get("callbacks") or []
+        from keras_gan.callbacks.checkpoint import Checkpoint
+        from keras_gan.callbacks.divergence_guard import link
+
+        link(callbacks)
+        checkpoints = [c for c in callbacks if isinstance(c, Checkpoint)]
+        if not checkpoints:
+            return super().fit(x, y, *args, **kwargs)
+        if len(checkpoints) > 1 or args:
+            raise ValueError(
+                "With a keras_gan Checkpoint, pass fit() arguments by keyword and "
+                f"use one Checkpoint. Received: {len(checkpoints)} Checkpoints"
+            )
+        from keras_gan.training.resume import fit_with_checkpoint
+
+        return fit_with_checkpoint(self, super().fit, checkpoints[0], x, y, **kwargs)
+
+    def save(self, filepath, overwrite=True, **kwargs):
+        """`keras.Model.save`, written atomically (temporary file, then rename).
+
+        A crash during the save leaves the previous file intact.
+        """
+        path = os.fspath(filepath) if isinstance(filepath, (str, os.PathLike)) else None
+        if path is None or "://" in path or (not overwrite and os.path.exists(path)):
+            return super().save(filepath, overwrite=overwrite, **kwargs)
+        with atomic_path(path) as tmp:
+            super().save(tmp, overwrite=True, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, **kwargs):
+        """`keras.Model.save_weights`, written atomically."""
+        path = os.fspath(filepath) if isinstance(filepath, (str, os.PathLike)) else None
+        if path is None or "://" in path or (not overwrite and os.path.exists(path)):
+            return super().save_weights(filepath, overwrite=overwrite, **kwargs)
+        with atomic_path(path) as tmp:
+            super().save_weights(tmp, overwrite=True, **kwargs)
 
     # --------------------------------------------------------------- sampling
     def _sample_latent(self, n, seed):
@@ -618,7 +655,8 @@ class GAN(backend.GANTrainer, keras.Model):
                 "use_ema=True but this GAN keeps no EMA generator. "
                 "Received: use_ema=True"
             )
-        model.save(filepath)
+        with atomic_path(filepath) as tmp:
+            model.save(tmp)
 
     # ---------------------------------------------------------- serialization
     def _seed_generators_to_save(self):

@@ -16,6 +16,9 @@ PyTorch. Every backend module exposes the same small surface:
 - `GANTrainer`: a mixin providing `train_step` with the signature that the
   backend's Keras trainer expects; it delegates to `self._gan_train_step`.
 - `prepare_compile(jit_compile)`: the `jit_compile` value to pass to Keras.
+- `get_global_rng_state()` / `set_global_rng_state(state)`: the framework's
+  global RNG state as numpy (or None where Keras never uses it), saved by
+  checkpoints for exact resume.
 """
 
 import keras
@@ -26,22 +29,28 @@ if _BACKEND == "tensorflow":
     from keras_gan.backend.tensorflow import GANTrainer
     from keras_gan.backend.tensorflow import apply_gradients
     from keras_gan.backend.tensorflow import cond
+    from keras_gan.backend.tensorflow import get_global_rng_state
     from keras_gan.backend.tensorflow import input_gradient
     from keras_gan.backend.tensorflow import prepare_compile
+    from keras_gan.backend.tensorflow import set_global_rng_state
     from keras_gan.backend.tensorflow import value_and_grad
 elif _BACKEND == "jax":
     from keras_gan.backend.jax import GANTrainer
     from keras_gan.backend.jax import apply_gradients
     from keras_gan.backend.jax import cond
+    from keras_gan.backend.jax import get_global_rng_state
     from keras_gan.backend.jax import input_gradient
     from keras_gan.backend.jax import prepare_compile
+    from keras_gan.backend.jax import set_global_rng_state
     from keras_gan.backend.jax import value_and_grad
 elif _BACKEND == "torch":
     from keras_gan.backend.torch import GANTrainer
     from keras_gan.backend.torch import apply_gradients
     from keras_gan.backend.torch import cond
+    from keras_gan.backend.torch import get_global_rng_state
     from keras_gan.backend.torch import input_gradient
     from keras_gan.backend.torch import prepare_compile
+    from keras_gan.backend.torch import set_global_rng_state
     from keras_gan.backend.torch import value_and_grad
 else:
     raise ImportError(
@@ -53,7 +62,9 @@ __all__ = [
     "GANTrainer",
     "apply_gradients",
     "cond",
+    "get_global_rng_state",
     "input_gradient",
     "prepare_compile",
+    "set_global_rng_state",
     "value_and_grad",
 ]

@@ -135,3 +135,12 @@ class GANTrainer:
             [scope.get_current_value(v) for v in refs] for refs, _ in groups
         )
         return logs, new_state
+
+
+def get_global_rng_state():
+    """None: all randomness of a Keras model here lives in SeedGenerator states."""
+    return None
+
+
+def set_global_rng_state(state):
+    del state

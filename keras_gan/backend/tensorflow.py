@@ -58,3 +58,12 @@ def cond(pred, true_fn, false_fn):
         return branch
 
     tf.cond(tf.convert_to_tensor(pred), wrap(true_fn), wrap(false_fn))
+
+
+def get_global_rng_state():
+    """None: all randomness of a Keras model here lives in SeedGenerator states."""
+    return None
+
+
+def set_global_rng_state(state):
+    del state

@@ -67,3 +67,17 @@ def cond(pred, true_fn, false_fn):
         true_fn()
     else:
         false_fn()
+
+
+def get_global_rng_state():
+    """torch's global CPU RNG state, as uint8 numpy.
+
+    Keras' torch backend runs unseeded `Dropout` (no `seed=` given) on this
+    generator instead of the layer's `SeedGenerator`, so exact resume must
+    save it.
+    """
+    return torch.get_rng_state().numpy().copy()
+
+
+def set_global_rng_state(state):
+    torch.set_rng_state(torch.from_numpy(state.astype("uint8")))

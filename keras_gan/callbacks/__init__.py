@@ -1,3 +1,5 @@
 """Training callbacks."""
 
+from keras_gan.callbacks.checkpoint import Checkpoint
+from keras_gan.callbacks.divergence_guard import DivergenceGuard
 from keras_gan.callbacks.evaluation_callback import EvaluationCallback

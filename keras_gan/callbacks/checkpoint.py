@@ -1,0 +1,240 @@
+"""Exact-resume training checkpoints for `keras_gan.GAN`."""
+
+import json
+import os
+import shutil
+import time
+
+import keras
+import numpy as np
+from keras import ops
+
+from keras_gan import backend
+from keras_gan.errors import DivergenceError
+from keras_gan.utils.atomic import atomic_directory
+from keras_gan.utils.atomic import write_text_atomic
+
+WEIGHTS = "gan.weights.h5"
+STATE = "state.json"
+RNG = "global_rng.npy"
+LATEST = "latest"
+
+
+def _sync(model):
+    """Copies JAX's training state back into the model's variables."""
+    sync = getattr(model, "jax_state_sync", None)
+    if sync is not None:
+        sync()
+
+
+def nonfinite_weights(model):
+    """Names of the model's variables (optimizer included) holding NaN or inf."""
+    bad = []
+    variables = list(model.weights)
+    if getattr(model, "optimizer", None) is not None:
+        variables += list(model.optimizer.variables)
+    for v in variables:
+        value = ops.convert_to_numpy(v.value)
+        if np.issubdtype(value.dtype, np.floating) and not np.isfinite(value).all():
+            bad.append(v.path)
+    return bad
+
+
+class Checkpoint(keras.callbacks.Callback):
+    """Saves and restores the full training state; resumes at the exact step.
+
+    Pass it to `GAN.fit(..., callbacks=[Checkpoint(dir)])` and simply rerun
+    the same script after a crash: `fit` restores the latest checkpoint (G,
+    D, EMA, both optimizers, every RNG state, the step counter) and, for
+    array and `PyDataset` inputs, continues with the next batch of the
+    interrupted epoch, in the same order (see `EpochBatches`). On CPU with a
+    fixed seed, the resumed run ends with the same weights as a run that
+    was never interrupted (see `docs/reliability.md`).
+
+    Keras' `BackupAndRestore` also works with a GAN, but restarts an
+    interrupted epoch from its first batch.
+
+    Each checkpoint is a folder `ckpt-<step>` holding `gan.weights.h5` and
+    `state.json`, written to a temporary folder and renamed into place; the
+    file `latest` names the newest one and is replaced atomically. A crash
+    mid-save leaves the previous checkpoint intact. Non-finite weights are
+    never saved: the callback raises `DivergenceError` naming the step and
+    the last good checkpoint instead.
+
+    Args:
+        directory: folder for the checkpoints.
+        every_n_steps: save every this many GAN steps (None: only at epoch ends).
+        every_n_epochs: save at the end of every this many epochs (0: never).
+        keep: number of checkpoints kept (oldest removed first).
+        seed: seed of the per-epoch data order for array inputs (default:
+            the GAN's `seed`, else 0).
+        verbose: 1 prints a line per save and on restore.
+
+    Example:
+        >>> ckpt = keras_gan.callbacks.Checkpoint("runs/mnist", every_n_steps=500)
+        >>> gan.fit(images, epochs=20, batch_size=128, callbacks=[ckpt])
+    """
+
+    def __init__(self, directory, every_n_steps=None, every_n_epochs=1, keep=2, seed=None,
+                 verbose=0):
+        super().__init__()
+        if every_n_steps is not None and (not isinstance(every_n_steps, int)
+                                          or every_n_steps < 1):
+            raise ValueError(
+                f"every_n_steps must be a positive integer or None. "
+                f"Received: every_n_steps={every_n_steps!r}"
+            )
+        if not isinstance(every_n_epochs, int) or every_n_epochs < 0:
+            raise ValueError(
+                f"every_n_epochs must be an integer >= 0. Received: every_n_epochs={every_n_epochs!r}"
+            )
+        if not isinstance(keep, int) or keep < 1:
+            raise ValueError(f"keep must be a positive integer. Received: keep={keep!r}")
+        self.directory = os.fspath(directory)
+        self.every_n_steps = every_n_steps
+        self.every_n_epochs = every_n_epochs
+        self.keep = keep
+        self.seed = seed
+        self.verbose = verbose
+        # Set by GAN.fit when it resumes mid-epoch: `batch_offset` batches of
+        # epoch `offset_epoch` were trained before the restart.
+        self.batch_offset = 0
+        self.offset_epoch = None
+        self.batches_per_epoch = None
+        self._epoch = 0
+        self._batch = 0
+        self._step = 0
+        self._pending_rng = None
+
+    # ----------------------------------------------------------------- files
+    def checkpoints(self):
+        """Existing checkpoint folders, oldest first."""
+        if not os.path.isdir(self.directory):
+            return []
+        names = [n for n in os.listdir(self.directory)
+                 if n.startswith("ckpt-") and os.path.isfile(
+                     os.path.join(self.directory, n, STATE))]
+        return [os.path.join(self.directory, n) for n in sorted(names)]
+
+    def latest(self):
+        """The newest complete checkpoint folder, or None."""
+        pointer = os.path.join(self.directory, LATEST)
+        if os.path.exists(pointer):
+            with open(pointer) as f:
+                path = os.path.join(self.directory, f.read().strip())
+            if os.path.isfile(os.path.join(path, STATE)):
+                return path
+        found = self.checkpoints()
+        return found[-1] if found else None
+
+    def save(self, epoch, batch):
+        """Writes a checkpoint of the current state at `(epoch, batch)`."""
+        model = self.model
+        _sync(model)
+        step = int(ops.convert_to_numpy(model.optimizer.iterations))
+        bad = nonfinite_weights(model)
+        if bad:
+            raise DivergenceError(
+                f"Non-finite weights at step {step} (epoch {epoch + 1}) in "
+                f"{', '.join(bad[:5])}{'...' if len(bad) > 5 else ''}. Not saving them. "
+                f"Last good checkpoint: {self.latest() or 'none'}."
+            )
+        self._step = step
+        name = f"ckpt-{step:010d}"
+        final = os.path.join(self.directory, name)
+        if os.path.exists(final):  # same step saved already (epoch end after a step save)
+            return final
+        state = {
+            "step": step, "epoch": epoch, "batch": batch,
+            "batches_per_epoch": self.batches_per_epoch, "seed": self.data_seed(),
+            "backend": keras.backend.backend(), "time": time.time(),
+        }
+        with atomic_directory(final) as tmp:
+            model.save_weights(os.path.join(tmp, WEIGHTS))
+            rng = backend.get_global_rng_state()
+            if rng is not None:
+                np.save(os.path.join(tmp, RNG), rng)
+            with open(os.path.join(tmp, STATE), "w") as f:
+                json.dump(state, f)
+        write_text_atomic(os.path.join(self.directory, LATEST), name)
+        for old in self.checkpoints()[:-self.keep]:
+            shutil.rmtree(old, ignore_errors=True)
+        if self.verbose:
+            print(f"Checkpoint: saved step {step} to {final}")
+        return final
+
+    def restore(self, model):
+        """Loads the latest checkpoint into `model`; returns its state or None.
+
+        A checkpoint that fails to load (e.g. a damaged file) is skipped in
+        favour of the one before it.
+        """
+        candidates = self.checkpoints()
+        latest = self.latest()
+        if latest in candidates:
+            candidates.remove(latest)
+            candidates.append(latest)
+        errors = []
+        for path in reversed(candidates):
+            try:
+                model.load_weights(os.path.join(path, WEIGHTS))
+                with open(os.path.join(path, STATE)) as f:
+                    state = json.load(f)
+                rng_path = os.path.join(path, RNG)
+                rng = None
+                if os.path.exists(rng_path) and state.get("backend") == keras.backend.backend():
+                    rng = np.load(rng_path, allow_pickle=False)
+            except Exception as e:  # damaged: try the previous one
+                errors.append(f"{path}: {type(e).__name__}: {e}")
+                continue
+            if self.verbose:
+                print(f"Checkpoint: resumed from {path} (step {state['step']}, "
+                      f"epoch {state['epoch'] + 1}, batch {state['batch']})")
+            state["path"] = path
+            # Mid-epoch, the saved global RNG state is what the next batch
+            # saw; starting the data iterator draws from it (torch's
+            # DataLoader does), so it is set right before that batch.
+            # At an epoch boundary the iterator comes next, as it did then.
+            self._pending_rng = None
+            if rng is not None:
+                if state["batch"]:
+                    self._pending_rng = rng
+                else:
+                    backend.set_global_rng_state(rng)
+            return state
+        if errors:
+            raise OSError("No checkpoint in {} could be loaded: {}".format(
+                self.directory, "; ".join(errors)))
+        return None
+
+    def data_seed(self, model=None):
+        """The data-order seed: `seed`, else the GAN's seed, else 0."""
+        if self.seed is not None:
+            return int(self.seed)
+        return int(getattr(model or self.model, "seed", None) or 0)
+
+    # ------------------------------------------------------------- callbacks
+    def on_train_begin(self, logs=None):
+        _sync(self.model)
+        # Counted here: on JAX the model's variables lag behind during fit.
+        self._step = int(ops.convert_to_numpy(self.model.optimizer.iterations))
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if self._pending_rng is not None:
+            backend.set_global_rng_state(self._pending_rng)
+            self._pending_rng = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+        self._batch = self.batch_offset if epoch == self.offset_epoch else 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self._batch += 1
+        self._step += 1
+        if self.every_n_steps and self._step % self.every_n_steps == 0:
+            self.save(self._epoch, self._batch)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.offset_epoch = None
+        if self.every_n_epochs and (epoch + 1) % self.every_n_epochs == 0:
+            self.save(epoch + 1, 0)

@@ -1,0 +1,219 @@
+"""Exact resume after SIGKILL, atomic saves, BackupAndRestore, divergence guards."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+import keras_gan
+from helpers import all_state
+from helpers import tiny_gan
+from helpers import tiny_images
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORKER = os.path.join(HERE, "resume_worker.py")
+
+
+def run_worker(out, *args):
+    env = dict(os.environ, KERAS_BACKEND=keras.backend.backend(), TF_CPP_MIN_LOG_LEVEL="3")
+    return subprocess.run([sys.executable, WORKER, str(out), *args], env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def load_final(out):
+    with np.load(os.path.join(out, "final.npz")) as f:
+        arrays = [f[f"arr_{i}"] for i in range(len(f.files) - 1)]
+        return arrays, int(f["step"])
+
+
+def test_sigkill_mid_epoch_then_resume_matches_uninterrupted_run(tmp_path):
+    straight, crashed = tmp_path / "straight", tmp_path / "crashed"
+    proc = run_worker(straight)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    # 5 batches per epoch; checkpoints every 2 steps; killed after step 7
+    # (epoch 2, batch 2), i.e. one step after the step-6 checkpoint.
+    proc = run_worker(crashed, "--kill-at-step", "7")
+    assert proc.returncode == -signal.SIGKILL, proc.stderr[-3000:]
+    assert not (crashed / "final.npz").exists()
+    ckpt = crashed / "ckpt"
+    latest = (ckpt / "latest").read_text()
+    assert latest == "ckpt-0000000006"
+    state = json.loads((ckpt / latest / "state.json").read_text())
+    assert (state["epoch"], state["batch"], state["step"]) == (1, 1, 6)
+    assert not [n for n in os.listdir(ckpt) if ".tmp-" in n]
+    proc = run_worker(crashed)  # the same command again: resumes
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    expected, step_a = load_final(straight)
+    resumed, step_b = load_final(crashed)
+    assert step_a == step_b == 15
+    assert len(expected) == len(resumed)
+    for a, b in zip(expected, resumed):
+        # CPU runs of all three backends are deterministic here: bit-identical.
+        np.testing.assert_array_equal(a, b)
+
+
+def test_resume_skips_seen_batches_in_order(tmp_path):
+    """The data order of a resumed epoch continues exactly where it stopped."""
+    seen = []
+
+    class Record(keras.callbacks.Callback):
+        pass
+
+    x = np.arange(10, dtype="float32")[:, None].repeat(64, 1).reshape(10, 8, 8, 1) / 10
+    order = keras_gan.training.EpochBatches(x, batch_size=3, seed=5)
+    full = [order[i][:, 0, 0, 0].tolist() for i in range(len(order))]
+    partial = keras_gan.training.EpochBatches(x, batch_size=3, seed=5, start_batch=2)
+    seen = [partial[i][:, 0, 0, 0].tolist() for i in range(len(partial))]
+    assert seen == full[2:]
+    assert sorted(sum(full, [])) == sorted(x[:, 0, 0, 0].tolist())
+    other_epoch = keras_gan.training.EpochBatches(x, batch_size=3, seed=5, first_epoch=1)
+    assert [other_epoch[i][:, 0, 0, 0].tolist() for i in range(4)] != full
+
+
+def test_checkpoint_restores_everything_and_finished_run_is_a_no_op(tmp_path):
+    x = tiny_images(32)
+    ckpt = keras_gan.callbacks.Checkpoint(tmp_path / "c", every_n_steps=None)
+    gan = tiny_gan(ema_decay=0.9, seed=1)
+    gan.compile()
+    gan.fit(x, epochs=2, batch_size=8, callbacks=[ckpt], verbose=0)
+    before = all_state(gan)
+    fresh = tiny_gan(ema_decay=0.9, seed=1)
+    fresh.compile()
+    history = fresh.fit(x, epochs=2, batch_size=8, callbacks=[
+        keras_gan.callbacks.Checkpoint(tmp_path / "c")], verbose=0)
+    assert history.epoch == []  # already done: nothing trained
+    for a, b in zip(before, all_state(fresh)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_checkpoint_keeps_last_n_and_survives_a_damaged_latest(tmp_path):
+    x = tiny_images(32)
+    ckpt = keras_gan.callbacks.Checkpoint(tmp_path, every_n_steps=2, keep=2)
+    gan = tiny_gan()
+    gan.compile()
+    gan.fit(x, epochs=2, batch_size=8, callbacks=[ckpt], verbose=0)
+    names = [os.path.basename(p) for p in ckpt.checkpoints()]
+    assert names == ["ckpt-0000000006", "ckpt-0000000008"]
+    # Damage the newest weights file: restore falls back to the one before.
+    with open(os.path.join(ckpt.checkpoints()[-1], "gan.weights.h5"), "wb") as f:
+        f.write(b"garbage")
+    other = tiny_gan()
+    other.compile()
+    state = keras_gan.callbacks.Checkpoint(tmp_path).restore(other)
+    assert state["step"] == 6 and int(other.optimizer.iterations) == 6
+
+
+def test_backup_and_restore_works_with_a_gan(tmp_path):
+    x = tiny_images(32)
+
+    def make():
+        gan = tiny_gan(ema_decay=0.9, seed=2)
+        gan.compile()
+        return gan
+
+    keras.utils.set_random_seed(11)
+    straight = make()
+    straight.fit(x, epochs=3, batch_size=8, shuffle=False, verbose=0)
+
+    class Crash(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise RuntimeError("crash")
+
+    keras.utils.set_random_seed(11)
+    backup = str(tmp_path / "backup")
+    first = make()
+    with pytest.raises(RuntimeError, match="crash"):
+        first.fit(x, epochs=3, batch_size=8, shuffle=False, verbose=0, callbacks=[
+            keras.callbacks.BackupAndRestore(backup), Crash()])
+    second = make()
+    second.fit(x, epochs=3, batch_size=8, shuffle=False, verbose=0,
+               callbacks=[keras.callbacks.BackupAndRestore(backup)])
+    assert int(second.optimizer.iterations) == 12
+    for a, b in zip(all_state(straight), all_state(second)):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def _poison(gan):
+    keras_gan.callbacks.checkpoint._sync(gan)  # JAX: bring the live state back first
+    kernel = gan.discriminator.trainable_variables[0]
+    value = keras.ops.convert_to_numpy(kernel.value).copy()
+    value.flat[0] = np.nan
+    kernel.assign(value)
+
+
+def test_divergence_stops_with_step_and_last_good_checkpoint(tmp_path):
+    x = tiny_images(32)
+    gan = tiny_gan()
+    gan.compile()
+    ckpt = keras_gan.callbacks.Checkpoint(tmp_path, every_n_steps=2)
+
+    class Poison(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 2:
+                _poison(gan)
+
+    with pytest.raises(keras_gan.errors.DivergenceError,
+                       match=r"step [0-9]+: non-finite .*ckpt-0000000002"):
+        gan.fit(x, epochs=2, batch_size=8, verbose=0, callbacks=[
+            Poison(), keras_gan.callbacks.DivergenceGuard(), ckpt])
+    # The poisoned state was never written: every checkpoint loads finite.
+    for path in ckpt.checkpoints():
+        fresh = tiny_gan()
+        fresh.compile()
+        fresh.load_weights(os.path.join(path, "gan.weights.h5"))
+        assert not keras_gan.callbacks.checkpoint.nonfinite_weights(fresh)
+
+
+def test_checkpoint_refuses_to_save_nonfinite_weights(tmp_path):
+    gan = tiny_gan()
+    gan.compile()
+    gan.fit(tiny_images(16), epochs=1, batch_size=8, verbose=0)
+    _poison(gan)
+    ckpt = keras_gan.callbacks.Checkpoint(tmp_path)
+    ckpt.set_model(gan)
+    with pytest.raises(keras_gan.errors.DivergenceError, match="Not saving"):
+        ckpt.save(1, 0)
+    assert ckpt.checkpoints() == []
+
+
+def test_save_is_atomic_when_interrupted(tmp_path, monkeypatch):
+    gan = tiny_gan()
+    gan.compile()
+    path = str(tmp_path / "gan.keras")
+    gan.save(path)
+    good = open(path, "rb").read()
+
+    def broken_save(self, filepath, *args, **kwargs):
+        with open(filepath, "wb") as f:
+            f.write(b"half a zip file")
+        raise KeyboardInterrupt("killed mid-save")
+
+    monkeypatch.setattr(keras.Model, "save", broken_save)
+    with pytest.raises(KeyboardInterrupt):
+        gan.save(path)
+    with pytest.raises(KeyboardInterrupt):
+        gan.export_generator(str(tmp_path / "g.keras"))
+    monkeypatch.undo()
+    assert open(path, "rb").read() == good
+    assert sorted(os.listdir(tmp_path)) == ["gan.keras"]  # no temp files left
+    assert isinstance(keras.saving.load_model(path), keras_gan.GAN)
+
+
+def test_checkpoint_argument_errors(tmp_path):
+    with pytest.raises(ValueError, match="every_n_steps=0"):
+        keras_gan.callbacks.Checkpoint(tmp_path, every_n_steps=0)
+    with pytest.raises(ValueError, match="keep=0"):
+        keras_gan.callbacks.Checkpoint(tmp_path, keep=0)
+    with pytest.raises(ValueError, match="action='ignore'"):
+        keras_gan.callbacks.DivergenceGuard(action="ignore")
+    gan = tiny_gan()
+    gan.compile()
+    with pytest.raises(ValueError, match="steps_per_epoch=2"):
+        gan.fit(tiny_images(16), batch_size=8, steps_per_epoch=2,
+                callbacks=[keras_gan.callbacks.Checkpoint(tmp_path)])
