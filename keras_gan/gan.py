@@ -257,6 +257,12 @@ class GAN(backend.GANTrainer, keras.Model):
             return
         if y is not None:
             samples, labels = batch, validation.first_batch(y)
+            if (isinstance(samples, np.ndarray) and isinstance(labels, np.ndarray)
+                    and samples.ndim and labels.ndim and len(samples) != len(labels)):
+                raise ValueError(
+                    "Samples and labels differ in length. Received: "
+                    f"x.shape={samples.shape}, y.shape={labels.shape}"
+                )
         else:
             samples, labels = validation.split_batch(batch)
         self._check_numpy_batch(samples, labels)

@@ -82,6 +82,10 @@ def check_samples(x, expected_shape, data_range, what="x"):
             f"Received: {what}.dtype={x.dtype}"
         )
     check_shape(x.shape, expected_shape, what)
+    if x.ndim and x.shape[0] == 0:
+        raise ValueError(
+            f"The training data is empty (no samples). Received: {what}.shape={x.shape}"
+        )
     if x.size and data_range is not None:
         finite = np.isfinite(x)
         if not finite.all():

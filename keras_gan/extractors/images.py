@@ -109,6 +109,8 @@ def standardize_images(images, data_range="auto", what="images"):
     images = to_nhwc(images, what)
     if images.shape[0] == 0:
         raise ValueError(f"No {what} to score. Received: {what}.shape={images.shape}")
+    if images.size == 0:
+        raise ValueError(f"The {what} have no pixels. Received: {what}.shape={images.shape}")
     if np.issubdtype(images.dtype, np.floating):
         finite = np.isfinite(images)
         if not finite.all():
