@@ -268,3 +268,36 @@ def test_pydataset_resume_skips_seen_batches(tmp_path):
     assert int(resumed.optimizer.iterations) == 6 and history.epoch == [1]
     for a, b in zip(all_state(straight), all_state(resumed)):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_crash_while_writing_a_checkpoint_keeps_the_previous_one(tmp_path, monkeypatch):
+    gan = tiny_gan()
+    gan.compile()
+    ckpt = keras_gan.callbacks.Checkpoint(tmp_path, every_n_steps=None)
+    gan.fit(tiny_images(16), epochs=1, batch_size=8, verbose=0, callbacks=[ckpt])
+    assert (tmp_path / "latest").read_text() == "ckpt-0000000002"
+
+    def dying_save_weights(self, filepath, *args, **kwargs):
+        with open(filepath, "wb") as f:
+            f.write(b"partial")
+        raise KeyboardInterrupt("killed while saving")
+
+    monkeypatch.setattr(keras_gan.GAN, "save_weights", dying_save_weights)
+    with pytest.raises(KeyboardInterrupt):
+        gan.fit(tiny_images(16), epochs=2, batch_size=8, verbose=0, callbacks=[ckpt])
+    monkeypatch.undo()
+    assert sorted(os.listdir(tmp_path)) == ["ckpt-0000000002", "latest"]
+    fresh = tiny_gan()
+    fresh.compile()
+    assert keras_gan.callbacks.Checkpoint(tmp_path).restore(fresh)["step"] == 2
+
+
+def test_changed_batch_size_is_refused_on_resume(tmp_path):
+    gan = tiny_gan()
+    gan.compile()
+    x = tiny_images(16)
+    gan.fit(x, epochs=1, batch_size=8, verbose=0,
+            callbacks=[keras_gan.callbacks.Checkpoint(tmp_path)])
+    with pytest.raises(ValueError, match="Received: 4 batches per epoch"):
+        gan.fit(x, epochs=2, batch_size=4, verbose=0,
+                callbacks=[keras_gan.callbacks.Checkpoint(tmp_path)])

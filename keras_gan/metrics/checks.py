@@ -42,3 +42,16 @@ def check_positive_int(name, value, minimum=1):
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}. Received: {name}={value!r}")
     return int(value)
+
+
+def check_update(metric, values, dim, what="features", sample_weight=None):
+    """Checks a streaming metric's `update_state` batch: shape `(N, dim)`, no weights."""
+    if sample_weight is not None:
+        raise ValueError(
+            f"{type(metric).__name__} does not support sample_weight. "
+            "Received: sample_weight is not None"
+        )
+    shape = tuple(values.shape)
+    if len(shape) != 2 or shape[1] != dim:
+        raise ValueError(f"Expected {what} of shape (N, {dim}). Received: {what}.shape={shape}")
+    return shape

@@ -6,6 +6,7 @@ from keras import ops
 
 from keras_gan.metrics.checks import as_features
 from keras_gan.metrics.checks import check_positive_int
+from keras_gan.metrics.checks import check_update
 
 _EPS = 1e-12
 
@@ -68,14 +69,8 @@ class ClassifierScore(keras.metrics.Metric):
         self.sum_plogp = self.add_variable((), initializer="zeros", name="sum_plogp")
 
     def update_state(self, probabilities, sample_weight=None):
-        if sample_weight is not None:
-            raise ValueError("ClassifierScore does not support sample_weight.")
-        shape = tuple(probabilities.shape)
-        if len(shape) != 2 or shape[1] != self.num_classes:
-            raise ValueError(
-                f"Expected probabilities of shape (N, {self.num_classes}). "
-                f"Received: probabilities.shape={shape}"
-            )
+        shape = check_update(self, probabilities, self.num_classes, "probabilities",
+                             sample_weight)
         p = ops.cast(probabilities, "float32")
         self.count.assign(self.count.value + ops.cast(shape[0], "float32"))
         self.sum_p.assign(self.sum_p.value + ops.sum(p, axis=0))

@@ -3,8 +3,7 @@
 import keras
 import numpy as np
 
-from keras_gan.metrics.feature_buffer import FeatureBufferMetric
-from keras_gan.metrics.checks import check_positive_int
+from keras_gan.metrics.feature_buffer import NeighbourMetric
 from keras_gan.metrics.neighbours import ball_statistics
 from keras_gan.metrics.neighbours import knn_radii
 from keras_gan.metrics.precision_recall import prepare_pair
@@ -39,7 +38,7 @@ def density_coverage(real, fake, k=5, real_radii=None):
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class DensityCoverage(FeatureBufferMetric):
+class DensityCoverage(NeighbourMetric):
     """Streaming density/coverage over buffered features.
 
     Args:
@@ -51,14 +50,9 @@ class DensityCoverage(FeatureBufferMetric):
     `result()` returns `{"density": d, "coverage": c}`.
     """
 
+    fn = staticmethod(density_coverage)
+    keys = ("density", "coverage")
+
     def __init__(self, feature_dim, k=5, max_samples=10000, reference=None,
                  name="density_coverage", dtype=None):
-        super().__init__(feature_dim, max_samples, reference=reference, name=name, dtype=dtype)
-        self.k = check_positive_int("k", k)
-
-    def result(self):
-        d, c = density_coverage(*self.features(), k=self.k)
-        return {"density": d, "coverage": c}
-
-    def get_config(self):
-        return {**super().get_config(), "k": self.k}
+        super().__init__(feature_dim, k, max_samples, reference, name, dtype)

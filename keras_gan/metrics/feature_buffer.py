@@ -6,6 +6,7 @@ from keras import ops
 
 from keras_gan.metrics.checks import as_features
 from keras_gan.metrics.checks import check_positive_int
+from keras_gan.metrics.checks import check_update
 
 
 class FeatureBufferMetric(keras.metrics.Metric):
@@ -39,8 +40,7 @@ class FeatureBufferMetric(keras.metrics.Metric):
 
     def update_state(self, features, real=False, sample_weight=None):
         """Appends a batch of `(N, D)` features to the real or fake side."""
-        if sample_weight is not None:
-            raise ValueError(f"{type(self).__name__} does not support sample_weight.")
+        check_update(self, features, self.feature_dim, sample_weight=sample_weight)
         side = "real" if real else "fake"
         if side not in self._buffers:
             raise ValueError(
@@ -48,11 +48,6 @@ class FeatureBufferMetric(keras.metrics.Metric):
                 "accumulates fake features only. Received: real=True"
             )
         shape = tuple(features.shape)
-        if len(shape) != 2 or shape[1] != self.feature_dim:
-            raise ValueError(
-                f"Expected features of shape (N, {self.feature_dim}). "
-                f"Received: features.shape={shape}"
-            )
         buffer, count = self._buffers[side]
         start = int(ops.convert_to_numpy(count.value))
         if start + shape[0] > self.max_samples:
@@ -82,3 +77,22 @@ class FeatureBufferMetric(keras.metrics.Metric):
         ref = None if self.reference is None else self.reference.tolist()
         return {"feature_dim": self.feature_dim, "max_samples": self.max_samples,
                 "reference": ref, "name": self.name, "dtype": self.dtype}
+
+
+class NeighbourMetric(FeatureBufferMetric):
+    """A buffered metric computed by `fn(real, fake, k)` returning two named values."""
+
+    fn = None
+    keys = ()
+
+    def __init__(self, feature_dim, k, max_samples=10000, reference=None, name=None,
+                 dtype=None):
+        super().__init__(feature_dim, max_samples, reference=reference, name=name, dtype=dtype)
+        self.k = check_positive_int("k", k)
+
+    def result(self):
+        values = type(self).fn(*self.features(), k=self.k)
+        return dict(zip(self.keys, values))
+
+    def get_config(self):
+        return {**super().get_config(), "k": self.k}

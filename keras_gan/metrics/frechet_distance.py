@@ -6,6 +6,7 @@ from keras import ops
 
 from keras_gan.metrics.checks import as_features
 from keras_gan.metrics.checks import check_positive_int
+from keras_gan.metrics.checks import check_update
 
 
 def feature_statistics(features):
@@ -176,14 +177,7 @@ class FrechetDistance(keras.metrics.Metric):
 
     def update_state(self, features, real=False, sample_weight=None):
         """Adds a batch of `(N, D)` features to the real or the fake side."""
-        if sample_weight is not None:
-            raise ValueError("FrechetDistance does not support sample_weight.")
-        shape = tuple(features.shape)
-        if len(shape) != 2 or shape[1] != self.feature_dim:
-            raise ValueError(
-                f"Expected features of shape (N, {self.feature_dim}). "
-                f"Received: features.shape={shape}"
-            )
+        check_update(self, features, self.feature_dim, sample_weight=sample_weight)
         if real:
             if self.real is None:
                 raise ValueError(

@@ -6,7 +6,7 @@ import numpy as np
 from keras_gan.metrics.checks import as_features
 from keras_gan.metrics.checks import check_positive_int
 from keras_gan.metrics.checks import check_same_dim
-from keras_gan.metrics.feature_buffer import FeatureBufferMetric
+from keras_gan.metrics.feature_buffer import NeighbourMetric
 from keras_gan.metrics.neighbours import ball_statistics
 from keras_gan.metrics.neighbours import knn_radii
 
@@ -50,7 +50,7 @@ def precision_recall(real, fake, k=3, real_radii=None):
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
-class PrecisionRecall(FeatureBufferMetric):
+class PrecisionRecall(NeighbourMetric):
     """Streaming precision/recall over buffered features.
 
     Args:
@@ -62,14 +62,9 @@ class PrecisionRecall(FeatureBufferMetric):
     `result()` returns `{"precision": p, "recall": r}`.
     """
 
+    fn = staticmethod(precision_recall)
+    keys = ("precision", "recall")
+
     def __init__(self, feature_dim, k=3, max_samples=10000, reference=None,
                  name="precision_recall", dtype=None):
-        super().__init__(feature_dim, max_samples, reference=reference, name=name, dtype=dtype)
-        self.k = check_positive_int("k", k)
-
-    def result(self):
-        p, r = precision_recall(*self.features(), k=self.k)
-        return {"precision": p, "recall": r}
-
-    def get_config(self):
-        return {**super().get_config(), "k": self.k}
+        super().__init__(feature_dim, k, max_samples, reference, name, dtype)
