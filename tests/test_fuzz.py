@@ -82,7 +82,7 @@ def test_fit_rejects_or_trains_and_never_corrupts_state(gan, x, labels):
     assert not keras_gan.callbacks.checkpoint.nonfinite_weights(gan)
 
 
-@settings(max_examples=6, deadline=None, derandomize=True, database=None,
+@settings(max_examples=4, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 @given(n=st.integers(1, 9), batch_size=st.integers(1, 5), layout=st.sampled_from(["f32", "f64"]))
 def test_fit_trains_on_any_valid_batching(gan, n, batch_size, layout):
@@ -159,7 +159,7 @@ def cgan():
     return model
 
 
-@settings(max_examples=12, deadline=None, derandomize=True, database=None,
+@settings(max_examples=8, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 @given(kind=st.sampled_from(["none", "strings", "floats", "negative", "too_big", "short",
                              "2d", "column", "valid", "bool"]), n=st.integers(1, 6))

@@ -5,8 +5,10 @@ import sys
 import warnings
 
 from keras_gan.cli import evaluate
+from keras_gan.cli import sample
+from keras_gan.cli import train
 
-COMMANDS = {"evaluate": evaluate}
+COMMANDS = {"train": train, "sample": sample, "evaluate": evaluate}
 # Errors caused by the user's input: reported as one line, exit code 2.
 USER_ERRORS = (ValueError, FileNotFoundError, NotADirectoryError, PermissionError, KeyError,
                FloatingPointError)

@@ -1,0 +1,73 @@
+"""`keras-gan sample MODEL`: samples from a saved GAN or generator to PNG or .npz."""
+
+import argparse
+import os
+
+import numpy as np
+
+HELP = """Draw samples from a saved .keras GAN (keras_gan.GAN / ConditionalGAN)
+or generator model and write a PNG grid (--out ends in .png) or an .npz
+(images uint8 under 'samples', labels under 'labels') that
+`keras-gan evaluate` reads."""
+
+
+def add_parser(sub):
+    p = sub.add_parser("sample", help="samples from a saved model to PNG or .npz",
+                       description=HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("model", metavar="MODEL", help="a saved .keras GAN or generator")
+    p.add_argument("--out", default="samples.png", help="output .png or .npz")
+    p.add_argument("-n", "--n-samples", type=int, default=64)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--labels", help="comma-separated classes for a conditional model "
+                                    "(default: the classes in turn)")
+    p.add_argument("--no-ema", action="store_true", help="use the raw generator of a GAN")
+    p.add_argument("--scale", type=int, default=2, help="PNG upscaling")
+    p.add_argument("--batch-size", type=int, default=500)
+    return p
+
+
+def run(args):
+    for name in ("n_samples", "scale", "batch_size"):
+        if getattr(args, name) < 1:
+            flag = "--" + name.replace("_", "-")
+            raise ValueError(f"{flag} must be >= 1. Received: {flag}={getattr(args, name)}")
+    if not args.out.endswith((".png", ".npz")):
+        raise ValueError(f"--out must end in .png or .npz. Received: --out={args.out!r}")
+    if not os.path.exists(args.model):
+        raise FileNotFoundError(f"No such model file. Received: MODEL={args.model!r}")
+    labels = None
+    if args.labels:
+        try:
+            labels = [int(v) for v in args.labels.split(",")]
+        except ValueError:
+            raise ValueError(
+                f"--labels must be comma-separated integers. Received: --labels={args.labels!r}"
+            ) from None
+        labels = np.resize(np.asarray(labels, "int32"), args.n_samples)
+
+    from keras_gan.cli.evaluate import _load_model
+    from keras_gan.evaluation.sampling import draw_samples
+    from keras_gan.utils.atomic import atomic_path
+    from keras_gan.utils.image_grid import save_image_grid
+
+    model = _load_model(args.model)
+    images, labels, (low, high) = draw_samples(
+        model, args.n_samples, seed=args.seed, labels=labels, batch_size=args.batch_size,
+        use_ema=False if args.no_ema else None)
+    images = (np.asarray(images, "float32") - low) / (high - low) * 2.0 - 1.0
+    if args.out.endswith(".png"):
+        nrow = None
+        if labels is not None and args.labels is None:
+            nrow = int(labels.max()) + 1
+        with atomic_path(args.out) as tmp:
+            save_image_grid(images, tmp, nrow=nrow, scale=args.scale)
+    else:
+        pixels = np.clip(np.rint((images + 1.0) * 127.5), 0, 255).astype("uint8")
+        arrays = {"samples": pixels}
+        if labels is not None:
+            arrays["labels"] = np.asarray(labels)
+        with atomic_path(args.out) as tmp:
+            np.savez_compressed(tmp, **arrays)
+    print(f"Wrote {args.n_samples} samples to {args.out}")
+    return 0

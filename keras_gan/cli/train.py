@@ -1,0 +1,205 @@
+"""`keras-gan train`: train a GAN from the command line, resumably."""
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+
+HELP = """Train a DCGAN (or a class-conditional DCGAN) on MNIST or on images
+in an .npz file. Progress, checkpoints, sample grids and (for 28x28
+grayscale data) FID etc. go to --out.
+
+Rerun the same command to resume: training continues from the latest
+checkpoint in OUT/checkpoints at the exact step. Ctrl-C saves a checkpoint
+at the next step boundary and tells you how to resume; a second Ctrl-C
+stops at once (the last periodic checkpoint remains)."""
+
+
+def add_parser(sub):
+    p = sub.add_parser("train", help="train a GAN (resumable)", description=HELP,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default="mnist",
+                   help="'mnist' or an .npz with images (x/images/samples) and, for "
+                        "--model conditional-dcgan, labels (y/labels)")
+    p.add_argument("--mnist", metavar="MNIST_NPZ",
+                   help="path of mnist.npz (default: $KERAS_GAN_MNIST, Keras' cache, "
+                        "download, else the bundled 2,000-digit sample)")
+    p.add_argument("--model", default="dcgan", choices=("dcgan", "conditional-dcgan"))
+    p.add_argument("--loss", default="non_saturating")
+    p.add_argument("--penalty", default="r1",
+                   help="r1, r2, wgan_gp, dragan or none (default r1, gamma 1)")
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--batch-size", type=int, default=128)
+    p.add_argument("--latent-dim", type=int, default=100)
+    p.add_argument("--lr", type=float, default=2e-4, help="Adam learning rate of G and D")
+    p.add_argument("--d-steps", type=int, default=1)
+    p.add_argument("--ema", type=float, default=0.999, help="EMA decay (0: no EMA)")
+    p.add_argument("--max-images", type=int, default=None)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="outputs/train")
+    p.add_argument("--checkpoint-every", type=int, default=200, help="steps between checkpoints")
+    p.add_argument("--eval-every", type=int, default=0,
+                   help="epochs between FID evaluations (28x28 grayscale only; 0: off)")
+    p.add_argument("--eval-samples", type=int, default=10000)
+    p.add_argument("--verbose", type=int, default=None, help="Keras fit verbosity")
+    return p
+
+
+def _check(args):
+    for name in ("epochs", "batch_size", "latent_dim", "d_steps", "checkpoint_every",
+                 "eval_samples"):
+        value = getattr(args, name)
+        if value < 1:
+            flag = "--" + name.replace("_", "-")
+            raise ValueError(f"{flag} must be >= 1. Received: {flag}={value}")
+    if args.max_images is not None and args.max_images < 1:
+        raise ValueError(f"--max-images must be >= 1. Received: --max-images={args.max_images}")
+    if not args.lr > 0:
+        raise ValueError(f"--lr must be positive. Received: --lr={args.lr}")
+    if not 0 <= args.ema < 1:
+        raise ValueError(f"--ema must be in [0, 1). Received: --ema={args.ema}")
+    if args.eval_every < 0:
+        raise ValueError(f"--eval-every must be >= 0. Received: --eval-every={args.eval_every}")
+
+
+def load_training_data(args):
+    """`(images in [-1, 1] NHWC, labels or None, source)`."""
+    import numpy as np
+
+    from keras_gan.data import load_mnist
+    from keras_gan.evaluation.sample_io import load_samples
+    from keras_gan.extractors.images import standardize_images
+
+    if args.data == "mnist":
+        x, y, source = load_mnist(args.mnist or os.environ.get("KERAS_GAN_MNIST"))
+    else:
+        if not os.path.exists(args.data):
+            raise FileNotFoundError(f"No such data file. Received: --data={args.data!r}")
+        x, y = load_samples(args.data)
+        source = args.data
+    if args.max_images:
+        x = x[: args.max_images]
+        y = None if y is None else y[: args.max_images]
+    images, _ = standardize_images(x, what="training images")
+    images = images * 2.0 - 1.0
+    if args.model == "conditional-dcgan":
+        if y is None:
+            raise ValueError(
+                f"--model conditional-dcgan needs labels in the data. Received: --data={args.data!r}"
+            )
+        y = np.asarray(y).astype("int32")
+    else:
+        y = None
+    h, w = images.shape[1:3]
+    if h % 4 or w % 4:
+        raise ValueError(
+            f"The DCGAN needs image sides divisible by 4. Received: images of size {h}x{w}"
+        )
+    return images, y, source
+
+
+def build_gan(args, image_shape, num_classes):
+    import keras
+
+    import keras_gan
+
+    penalties = {"r1": lambda: keras_gan.penalties.R1(gamma=1.0), "none": lambda: None}
+    penalty = penalties.get(args.penalty, lambda: args.penalty)()
+    common = dict(loss=args.loss, penalty=penalty, d_steps=args.d_steps,
+                  ema_decay=args.ema or None, seed=args.seed)
+    if args.model == "conditional-dcgan":
+        G = keras_gan.models.conditional_dcgan_generator(args.latent_dim, num_classes,
+                                                         image_shape)
+        D = keras_gan.models.conditional_dcgan_discriminator(num_classes, image_shape)
+        gan = keras_gan.ConditionalGAN(G, D, args.latent_dim, num_classes=num_classes,
+                                       **common)
+    else:
+        G = keras_gan.models.dcgan_generator(args.latent_dim, image_shape)
+        D = keras_gan.models.dcgan_discriminator(image_shape)
+        gan = keras_gan.GAN(G, D, args.latent_dim, **common)
+    gan.compile(keras.optimizers.Adam(args.lr, beta_1=0.5),
+                keras.optimizers.Adam(args.lr, beta_1=0.5))
+    return gan
+
+
+def _resume_command():
+    return "keras-gan " + " ".join(sys.argv[1:]) if sys.argv[1:] else "the same command"
+
+
+def run(args):
+    _check(args)
+    import keras
+
+    import keras_gan
+
+    keras.utils.set_random_seed(args.seed)
+    images, labels, source = load_training_data(args)
+    num_classes = int(labels.max()) + 1 if labels is not None else None
+    gan = build_gan(args, images.shape[1:], num_classes)
+    ckpt_dir = os.path.join(args.out, "checkpoints")
+    checkpoint = keras_gan.callbacks.Checkpoint(ckpt_dir, every_n_steps=args.checkpoint_every)
+
+    class Interrupt(keras.callbacks.Callback):
+        """After the first Ctrl-C: checkpoint at the next step boundary, then stop."""
+
+        requested = False
+        saved = None
+
+        def on_train_batch_end(self, batch, logs=None):
+            if Interrupt.requested and self.saved is None:
+                self.saved = checkpoint.save(checkpoint._epoch, checkpoint._batch)
+                self.model.stop_training = True
+
+    def handler(signum, frame):
+        if Interrupt.requested:  # second Ctrl-C: stop now
+            raise KeyboardInterrupt
+        Interrupt.requested = True
+        print("\nInterrupt: saving a checkpoint after this step "
+              "(Ctrl-C again to stop at once)...", file=sys.stderr, flush=True)
+
+    interrupt = Interrupt()
+    callbacks = [keras_gan.callbacks.DivergenceGuard(), checkpoint,
+                 keras_gan.callbacks.SampleGrid(os.path.join(args.out, "grids"))]
+    if args.eval_every and images.shape[1:] == (28, 28, 1):
+        callbacks.insert(0, keras_gan.callbacks.EvaluationCallback(
+            every=args.eval_every, n_samples=args.eval_samples, allow_sample=True,
+            data_path=args.mnist or os.environ.get("KERAS_GAN_MNIST")))
+    callbacks.append(interrupt)
+    print(f"keras-gan train: backend={keras.backend.backend()} data={source} "
+          f"images={len(images)} shape={images.shape[1:]} model={args.model} "
+          f"loss={args.loss} penalty={args.penalty} epochs={args.epochs} out={args.out}",
+          flush=True)
+    start = time.time()
+    verbose = args.verbose if args.verbose is not None else ("auto" if sys.stdout.isatty() else 2)
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        history = gan.fit(images, labels, epochs=args.epochs, batch_size=args.batch_size,
+                          callbacks=callbacks, verbose=verbose)
+    except KeyboardInterrupt:
+        print(f"Stopped at once; the latest checkpoint is {checkpoint.latest()}.\n"
+              f"Resume with: {_resume_command()}", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    step = int(keras.ops.convert_to_numpy(gan.optimizer.iterations))
+    if Interrupt.requested:
+        print(f"Stopped at step {step}; checkpoint: {interrupt.saved}.\n"
+              f"Resume with: {_resume_command()}", file=sys.stderr)
+        return 130
+    gan.save(os.path.join(args.out, "gan.keras"))
+    gan.export_generator(os.path.join(args.out, "generator.keras"))
+    grid = keras_gan.callbacks.SampleGrid(args.out, scale=2, gif=False)
+    grid.set_model(gan)
+    from PIL import Image
+
+    Image.fromarray(grid.grid()).save(os.path.join(args.out, "samples.png"))
+    record = {"step": step, "seconds_this_run": round(time.time() - start, 1),
+              "history": {k: [float(v) for v in vs] for k, vs in history.history.items()}}
+    with open(os.path.join(args.out, "history.json"), "w") as f:
+        json.dump(record, f, indent=1)
+    print(f"Done: {step} steps. Samples: {os.path.join(args.out, 'samples.png')}; "
+          f"model: {os.path.join(args.out, 'gan.keras')}; progress: "
+          f"{os.path.join(args.out, 'grids', 'progress.gif')}")
+    return 0

@@ -1,0 +1,116 @@
+"""`keras-gan train` and `keras-gan sample` on tiny data."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+import keras_gan
+from keras_gan.cli.main import main
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("train")
+    rng = np.random.default_rng(0)
+    x = (rng.uniform(0, 1, (48, 8, 8)) > 0.5).astype("uint8") * 255
+    y = rng.integers(0, 3, 48)
+    path = str(tmp / "tiny.npz")
+    np.savez(path, x=x, y=y)
+    return path
+
+
+def train(capsys, data, out, *extra):
+    code = main(["train", "--data", data, "--out", str(out), "--batch-size", "16",
+                 "--latent-dim", "8", "--checkpoint-every", "2", "--verbose", "0", *extra])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_train_writes_outputs_and_resumes(data, tmp_path, capsys):
+    out = tmp_path / "run"
+    code, stdout, err = train(capsys, data, out, "--epochs", "1")
+    assert code == 0, err
+    for name in ("gan.keras", "generator.keras", "samples.png", "history.json",
+                 "grids/epoch_001.png", "grids/progress.gif"):
+        assert (out / name).exists(), name
+    assert json.loads((out / "history.json").read_text())["step"] == 3
+    # The same command with more epochs continues from the checkpoint.
+    code, stdout, err = train(capsys, data, out, "--epochs", "2")
+    assert code == 0, err
+    assert json.loads((out / "history.json").read_text())["step"] == 6
+    gan = keras.saving.load_model(str(out / "gan.keras"))
+    assert int(gan.optimizer.iterations) == 6
+    gif = Image.open(out / "grids" / "progress.gif")
+    assert gif.n_frames == 1  # this run trained one epoch: one frame
+
+
+def test_train_conditional_and_sample(data, tmp_path, capsys):
+    out = tmp_path / "cond"
+    code, _, err = train(capsys, data, out, "--epochs", "1", "--model", "conditional-dcgan",
+                         "--penalty", "none", "--loss", "hinge")
+    assert code == 0, err
+    grid = np.asarray(Image.open(out / "grids" / "epoch_001.png"))
+    per_class = 64 // 3
+    assert grid.shape[0] == (3 * (8 + 2) + 2) * 2  # one row per class, scale 2
+    assert grid.shape[1] == (per_class * (8 + 2) + 2) * 2
+    npz = str(tmp_path / "s.npz")
+    assert main(["sample", str(out / "gan.keras"), "--out", npz, "-n", "12",
+                 "--labels", "2"]) == 0
+    with np.load(npz) as f:
+        assert f["samples"].shape == (12, 8, 8, 1) and f["samples"].dtype == np.uint8
+        assert (f["labels"] == 2).all()
+    png = str(tmp_path / "s.png")
+    assert main(["sample", str(out / "generator.keras"), "--out", png, "-n", "9"]) == 0
+    assert Image.open(png).size == ((3 * 10 + 2) * 2,) * 2
+
+
+@pytest.mark.parametrize("argv,match", [
+    (["train", "--data", "missing.npz"], "missing.npz"),
+    (["train", "--epochs", "0"], "--epochs=0"),
+    (["train", "--ema", "1.5"], "--ema=1.5"),
+    (["train", "--model", "conditional-dcgan", "--data", "NOLABELS"], "needs labels"),
+    (["train", "--penalty", "r3", "--data", "DATA"], "r3"),
+    (["sample", "missing.keras"], "missing.keras"),
+    (["sample", "x.keras", "--out", "a.jpg"], "--out='a.jpg'"),
+])
+def test_errors_are_one_line(data, tmp_path, capsys, argv, match):
+    nolabels = str(tmp_path / "nolabels.npz")
+    np.savez(nolabels, x=np.zeros((8, 8, 8), "uint8"))
+    argv = [nolabels if a == "NOLABELS" else data if a == "DATA" else a for a in argv]
+    code = main(argv + ["--out", str(tmp_path / "o")] if argv[0] == "train" else argv)
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert match in err.strip().splitlines()[-1]
+
+
+def test_ctrl_c_saves_a_checkpoint_and_says_how_to_resume(data, tmp_path):
+    out = tmp_path / "int"
+    env = dict(os.environ, PYTHONPATH=REPO, TF_CPP_MIN_LOG_LEVEL="3",
+               KERAS_BACKEND=keras.backend.backend())
+    cmd = [sys.executable, "-c", "import sys, keras_gan_cli; sys.exit(keras_gan_cli.main())",
+           "train", "--data", data, "--out", str(out), "--batch-size", "4", "--latent-dim", "8",
+           "--epochs", "50", "--checkpoint-every", "1000", "--verbose", "0"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    deadline = time.time() + 240
+    while not (out / "grids" / "epoch_001.png").exists():  # training is under way
+        assert proc.poll() is None and time.time() < deadline, proc.stderr.read()[-2000:]
+        time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=240)
+    assert proc.returncode == 130, stderr[-2000:]
+    assert "Resume with: keras-gan train" in stderr and "Traceback" not in stderr
+    latest = (out / "checkpoints" / "latest").read_text()
+    state = json.loads((out / "checkpoints" / latest / "state.json").read_text())
+    assert state["step"] > 12  # past the first epoch (12 steps), not a periodic save
+    assert not (out / "gan.keras").exists()
