@@ -16,7 +16,8 @@ import xml.etree.ElementTree as ET
 
 # JAX's tests are bound by XLA compilation, which is single-threaded: two
 # pytest-xdist workers cut its run from 544 s to 422 s on a 2-core machine.
-# TensorFlow and torch already use both cores per step and gain nothing.
+# TensorFlow and torch run multi-threaded steps already; xdist was not
+# measured for them and is not used.
 EXTRA_ARGS = {"jax": ["-n", "2"]}
 
 
