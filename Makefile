@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install -q --upgrade pip
 	# CPU builds of the three backends (torch first: see constraints.txt).
 	$(BIN)/python -m pip install -q -c constraints.txt torch tensorflow-cpu jax
-	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test]"
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test,docs]"
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -30,13 +30,15 @@ class Evaluator:
         reference: see `load_reference_statistics` (default "mnist-test").
         extractor: a name or `FeatureExtractor` (default "mnist_classifier").
         metrics: subset of `METRICS`.
-        kid_subsets, kid_subset_size: KID subsets (`kernel_distance`);
-            the subset size is capped at the number of samples.
-        pr_k, dc_k: neighbourhood sizes of precision/recall (3) and
-            density/coverage (5).
+        kid_subsets: number of KID subsets (`kernel_distance`).
+        kid_subset_size: KID subset size, capped at the number of samples.
+        pr_k: neighbourhood size of precision/recall (3).
+        dc_k: neighbourhood size of density/coverage (5).
         seed: seed of KID's subset draws.
-        data_path, cache_dir, allow_sample, max_reference_features:
-            passed to `load_reference_statistics`.
+        data_path: passed to `load_reference_statistics`.
+        cache_dir: passed to `load_reference_statistics`.
+        allow_sample: passed to `load_reference_statistics`.
+        max_reference_features: `max_features` of `load_reference_statistics`.
         verbose: 1 shows progress bars.
 
     Example:

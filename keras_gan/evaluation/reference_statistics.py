@@ -46,7 +46,8 @@ class ReferenceStatistics:
         extractor_sha256: `FeatureExtractor.fingerprint()`.
         data_sha256: sha256 of the real images.
         count: number of real images summarised.
-        mean, covariance: float64 `(D,)` and `(D, D)`.
+        mean: float64 `(D,)` mean of the real features.
+        covariance: float64 `(D, D)` covariance of the real features.
         features: float32 `(n, D)`, n <= count.
         radii: `{k: (n,) float32}` k-NN radii of `features`.
     """

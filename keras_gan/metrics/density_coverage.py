@@ -19,7 +19,8 @@ def density_coverage(real, fake, k=5, real_radii=None):
     `coverage = 1/N Σ_i 1[∃ j: y_j ∈ B_i]`.
 
     Args:
-        real, fake: `(N, D)` and `(M, D)` features; N > k.
+        real: real features `(N, D)`, N > k.
+        fake: fake features `(M, D)`.
         k: neighbourhood size (5 in the paper).
         real_radii: precomputed k-NN radii of `real`, or None.
 

@@ -52,8 +52,10 @@ def frechet_distance(mean_a, cov_a, mean_b, cov_b):
     features).
 
     Args:
-        mean_a, cov_a: mean `(D,)` and covariance `(D, D)` of one set.
-        mean_b, cov_b: the same for the other set.
+        mean_a: mean `(D,)` of one set.
+        cov_a: covariance `(D, D)` of that set.
+        mean_b: mean `(D,)` of the other set.
+        cov_b: covariance `(D, D)` of the other set.
 
     Returns:
         float, >= 0.

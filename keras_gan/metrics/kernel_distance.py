@@ -38,10 +38,13 @@ def kernel_distance(real, fake, num_subsets=100, subset_size=1000, degree=3, gam
     when the two sets match.
 
     Args:
-        real, fake: feature arrays `(N, D)` and `(M, D)`.
+        real: real features `(N, D)`.
+        fake: fake features `(M, D)`.
         num_subsets: number of random subsets.
         subset_size: samples per subset; at most `min(N, M)`.
-        degree, gamma, coef0: kernel parameters.
+        degree: kernel degree (3).
+        gamma: kernel scale (default `1 / D`).
+        coef0: kernel offset (1).
         seed: seed of the subset draws (results are deterministic).
 
     Returns:
@@ -81,8 +84,12 @@ class KernelDistance(FeatureBufferMetric):
     Args:
         feature_dim: D.
         max_samples: buffer capacity per side.
-        num_subsets, subset_size, degree, gamma, coef0, seed: as in
-            `kernel_distance`.
+        num_subsets: as in `kernel_distance`.
+        subset_size: as in `kernel_distance`.
+        degree: as in `kernel_distance`.
+        gamma: as in `kernel_distance`.
+        coef0: as in `kernel_distance`.
+        seed: as in `kernel_distance`.
         reference: optional `(N, D)` real features fixing the real side.
         name: metric name (default "kid").
 

@@ -31,7 +31,8 @@ def precision_recall(real, fake, k=3, real_radii=None):
     fraction of real samples inside the fake manifold built the same way.
 
     Args:
-        real, fake: `(N, D)` and `(M, D)` features; N, M > k.
+        real: real features `(N, D)`, N > k.
+        fake: fake features `(M, D)`, M > k.
         k: neighbourhood size (3 in the paper).
         real_radii: precomputed k-NN radii of `real` (e.g. cached), or None.
 
