@@ -52,8 +52,8 @@ def child(args):
     ev.extractor.extract = timed("features", ev.extractor.extract)
     ev_mod.frechet_distance = timed("fid", ev_mod.frechet_distance)
     ev_mod.kernel_distance = timed("kid", ev_mod.kernel_distance)
-    ev_mod.ball_statistics = timed("pr+dc", ev_mod.ball_statistics)
-    ev_mod.knn_radii = timed("pr+dc", ev_mod.knn_radii)
+    ev_mod.precision_recall = timed("pr+dc", ev_mod.precision_recall)
+    ev_mod.density_coverage = timed("pr+dc", ev_mod.density_coverage)
     s = time.perf_counter()
     ev.score_images(x)
     warmup = time.perf_counter() - s

@@ -59,11 +59,6 @@ def test_sigkill_mid_epoch_then_resume_matches_uninterrupted_run(tmp_path):
 
 def test_resume_skips_seen_batches_in_order(tmp_path):
     """The data order of a resumed epoch continues exactly where it stopped."""
-    seen = []
-
-    class Record(keras.callbacks.Callback):
-        pass
-
     x = np.arange(10, dtype="float32")[:, None].repeat(64, 1).reshape(10, 8, 8, 1) / 10
     order = keras_gan.training.EpochBatches(x, batch_size=3, seed=5)
     full = [order[i][:, 0, 0, 0].tolist() for i in range(len(order))]

@@ -12,8 +12,8 @@ from keras_gan.metrics.classifier_score import classifier_score
 from keras_gan.metrics.frechet_distance import feature_statistics
 from keras_gan.metrics.frechet_distance import frechet_distance
 from keras_gan.metrics.kernel_distance import kernel_distance
-from keras_gan.metrics.neighbours import ball_statistics
-from keras_gan.metrics.neighbours import knn_radii
+from keras_gan.metrics.density_coverage import density_coverage
+from keras_gan.metrics.precision_recall import precision_recall
 
 METRICS = ("fid", "kid", "classifier_score", "precision_recall", "density_coverage")
 RECOMMENDED_SAMPLES = 10000
@@ -101,22 +101,12 @@ class Evaluator:
             out["classifier_score"] = classifier_score(probabilities)[0]
             if labels is not None:
                 out["class_accuracy"] = float(np.mean(np.argmax(probabilities, 1) == labels))
-        if "precision_recall" in self.metrics or "density_coverage" in self.metrics:
-            real = (ref.features - ref.mean).astype("float32")
-            fake = (features - ref.mean).astype("float32")
-            if "precision_recall" in self.metrics:
-                k = self.pr_k
-                if n <= k:
-                    raise ValueError(f"precision_recall needs more than k={k} samples. "
-                                     f"Received: {n} samples")
-                stats = ball_statistics(real, fake, ref.radii_for(k), knn_radii(fake, k)[k])
-                out["precision"] = float(np.mean(stats["fake_in_real"] > 0))
-                out["recall"] = float(np.mean(stats["real_in_fake"]))
-            if "density_coverage" in self.metrics:
-                k = self.dc_k
-                stats = ball_statistics(real, fake, ref.radii_for(k))
-                out["density"] = float(stats["fake_in_real"].sum() / (k * n))
-                out["coverage"] = float(np.mean(stats["real_covered"]))
+        if "precision_recall" in self.metrics:
+            out["precision"], out["recall"] = precision_recall(
+                ref.features, features, self.pr_k, real_radii=ref.radii_for(self.pr_k))
+        if "density_coverage" in self.metrics:
+            out["density"], out["coverage"] = density_coverage(
+                ref.features, features, self.dc_k, real_radii=ref.radii_for(self.dc_k))
         out.update(
             n_samples=n, n_reference=ref.count, reference=ref.dataset,
             extractor=self.extractor.name,

@@ -63,7 +63,6 @@ class EpochBatches(keras.utils.PyDataset):
         offset = self.start_batch if self.epoch == self.first_epoch else 0
         b = index + offset
         idx = self.order(self.epoch)[b * self.batch_size:(b + 1) * self.batch_size]
-        idx = np.sort(idx) if not self.shuffle else idx
         if self.y is None:
             return self.x[idx]
         return self.x[idx], self.y[idx]
