@@ -11,8 +11,10 @@ from keras_gan import metrics
 from keras_gan import models
 from keras_gan import penalties
 from keras_gan import training
+from keras_gan import zoo
 from keras_gan.conditional_gan import ConditionalGAN
 from keras_gan.gan import GAN
 from keras_gan.gan_optimizer import GANOptimizer
+from keras_gan.generator import Generator
 from keras_gan.utils.image_grid import save_image_grid
 from keras_gan.version import __version__

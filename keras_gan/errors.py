@@ -7,3 +7,7 @@ class DivergenceError(FloatingPointError):
     The message names the step, the bad values and the last good
     checkpoint to resume from.
     """
+
+
+class ZooIntegrityError(ValueError):
+    """A zoo download is corrupted, tampered with, or not a keras_gan model."""

@@ -7,11 +7,12 @@ import warnings
 from keras_gan.cli import evaluate
 from keras_gan.cli import sample
 from keras_gan.cli import train
+from keras_gan.cli import zoo
 
-COMMANDS = {"train": train, "sample": sample, "evaluate": evaluate}
+COMMANDS = {"train": train, "sample": sample, "evaluate": evaluate, "zoo": zoo}
 # Errors caused by the user's input: reported as one line, exit code 2.
 USER_ERRORS = (ValueError, FileNotFoundError, NotADirectoryError, PermissionError, KeyError,
-               FloatingPointError)
+               FloatingPointError, ConnectionError)
 
 
 def build_parser():

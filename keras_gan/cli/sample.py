@@ -6,7 +6,8 @@ import os
 import numpy as np
 
 HELP = """Draw samples from a saved .keras GAN (keras_gan.GAN / ConditionalGAN)
-or generator model and write a PNG grid (--out ends in .png) or an .npz
+or generator model, or from a zoo model (a zoo name such as mnist-dcgan, an
+hf://owner/repo handle or a zoo folder; see `keras-gan zoo list`), and write a PNG grid (--out ends in .png) or an .npz
 (images uint8 under 'samples', labels under 'labels') that
 `keras-gan evaluate` reads."""
 
@@ -15,7 +16,9 @@ def add_parser(sub):
     p = sub.add_parser("sample", help="samples from a saved model to PNG or .npz",
                        description=HELP,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("model", metavar="MODEL", help="a saved .keras GAN or generator")
+    p.add_argument("model", metavar="MODEL",
+                   help="a saved .keras GAN or generator, a zoo name, hf://owner/repo or a zoo folder")
+    p.add_argument("--revision", help="Hub revision for a zoo name or hf:// handle")
     p.add_argument("--out", default="samples.png", help="output .png or .npz")
     p.add_argument("-n", "--n-samples", type=int, default=64)
     p.add_argument("--seed", type=int, default=0)
@@ -34,8 +37,6 @@ def run(args):
             raise ValueError(f"{flag} must be >= 1. Received: {flag}={getattr(args, name)}")
     if not args.out.endswith((".png", ".npz")):
         raise ValueError(f"--out must end in .png or .npz. Received: --out={args.out!r}")
-    if not os.path.exists(args.model):
-        raise FileNotFoundError(f"No such model file. Received: MODEL={args.model!r}")
     labels = None
     if args.labels:
         try:
@@ -51,7 +52,14 @@ def run(args):
     from keras_gan.utils.atomic import atomic_path
     from keras_gan.utils.image_grid import save_image_grid
 
-    model = _load_model(args.model)
+    if os.path.isfile(args.model):
+        model = _load_model(args.model)
+    elif args.model.endswith(".keras"):
+        raise FileNotFoundError(f"No such model file. Received: MODEL={args.model!r}")
+    else:
+        import keras_gan
+
+        model = keras_gan.zoo.load(args.model, revision=args.revision)
     images, labels, (low, high) = draw_samples(
         model, args.n_samples, seed=args.seed, labels=labels, batch_size=args.batch_size,
         use_ema=False if args.no_ema else None)

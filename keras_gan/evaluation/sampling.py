@@ -48,6 +48,17 @@ def draw_samples(generator, n_samples, seed=0, labels=None, batch_size=500, use_
                                     batch_size=batch_size, **kwargs)
         low, high = generator.data_range
         return images, labels, (low, high)
+    from keras_gan.generator import Generator
+
+    if isinstance(generator, Generator):
+        if use_ema:
+            raise ValueError(
+                "use_ema applies to keras_gan.GAN objects only. Received: use_ema=True"
+            )
+        if generator.conditional and labels is None:
+            labels = balanced_labels(n_samples, generator.num_classes)
+        images = generator.generate(n_samples, labels=labels, seed=seed, batch_size=batch_size)
+        return images, labels, generator.data_range or (-1.0, 1.0)
     if not isinstance(generator, keras.Model):
         raise ValueError(
             "Expected a keras_gan.GAN or a generator keras.Model. "

@@ -1,0 +1,120 @@
+"""Model cards for zoo generators (the Hub repo's README.md)."""
+
+import json
+
+_METRIC_ROWS = (
+    ("fid", "FID ↓", "{:.2f}"),
+    ("kid", "KID ↓", "{:.4f}"),
+    ("classifier_score", "Classifier score ↑ (max 10)", "{:.2f}"),
+    ("precision", "Precision ↑", "{:.3f}"),
+    ("recall", "Recall ↑", "{:.3f}"),
+    ("density", "Density ↑", "{:.3f}"),
+    ("coverage", "Coverage ↑", "{:.3f}"),
+    ("class_accuracy", "Samples classified as the requested digit ↑", "{:.2%}"),
+)
+
+_TRAINING_ROWS = (
+    ("data", "Data"),
+    ("architecture", "Architecture"),
+    ("loss", "Loss"),
+    ("penalty", "Penalty"),
+    ("optimizer", "Optimizers"),
+    ("ema_decay", "EMA decay of G"),
+    ("batch_size", "Batch size"),
+    ("epochs", "Epochs"),
+    ("steps", "Steps (G updates)"),
+    ("seed", "Seed"),
+    ("backend", "Backend"),
+    ("hardware", "Hardware"),
+    ("wall_time", "Wall time"),
+    ("recipe", "Recipe"),
+)
+
+
+def _front_matter(conditional, license, tags):
+    pipeline = "unconditional-image-generation"
+    all_tags = ["keras-gan", "keras", "gan", "image-generation", "mnist"]
+    all_tags += ["class-conditional"] if conditional else []
+    all_tags += [t for t in tags if t not in all_tags]
+    lines = ["---", "library_name: keras", f"license: {license}",
+             f"pipeline_tag: {pipeline}", "datasets:", "- mnist", "tags:"]
+    lines += [f"- {t}" for t in all_tags]
+    return "\n".join(lines + ["---", ""])
+
+
+def model_card(generator, name, description="", training=None, metrics=None, repo_id=None, license="apache-2.0", tags=(), notes=""):
+    """The Markdown model card of a zoo generator, with Hub front matter.
+
+    The card says what the model is, how to load it, how it was trained
+    (data, architecture, loss/penalty, steps, seed, backend, hardware, wall
+    time) and how good it is (the metrics of `keras_gan.evaluation.Evaluator`
+    with the extractor and sample count named).
+
+    Args:
+        generator: the `keras_gan.Generator`.
+        name: zoo name, e.g. `"mnist-dcgan"`.
+        description: one or two sentences.
+        training: dict of training facts (keys such as `data`, `loss`,
+            `penalty`, `steps`, `seed`, `backend`, `hardware`, `wall_time`).
+        metrics: the dict returned by `Evaluator.score_generator`.
+        repo_id: Hub repo id used in the loading example (default: `name`).
+        license: SPDX licence id for the front matter.
+        tags: extra Hub tags.
+        notes: extra Markdown appended at the end (limitations etc.).
+
+    Returns:
+        The card text.
+
+    Example:
+        >>> card = model_card(G, "my-gan", "A DCGAN on MNIST.", metrics=scores)
+    """
+    training = dict(training or {})
+    conditional = generator.conditional
+    handle = name if repo_id is None else f"hf://{repo_id}"
+    lines = [_front_matter(conditional, license, tags), f"# {name}", ""]
+    if description:
+        lines += [description, ""]
+    lines += ["![samples](samples.png)", ""]
+    if conditional:
+        lines += [f"*Samples: row k shows digit k ({generator.num_classes} classes), "
+                  "fixed noise seed 0.*", ""]
+    else:
+        lines += ["*64 samples, fixed noise seed 0.*", ""]
+    lines += ["## Use", "", "```python", "import keras_gan", "",
+              f"G = keras_gan.zoo.load(\"{handle}\")   # a keras.Model, outputs in [-1, 1]"]
+    if conditional:
+        lines += ["sevens = G.generate(labels=[7] * 16, seed=0)   # (16, 28, 28, 1)"]
+    else:
+        lines += ["images = G.generate(16, seed=0)   # (16, 28, 28, 1)"]
+    lines += ["```", "",
+              f"Generator: {generator.count_params():,} parameters, latent size "
+              f"{generator.latent_dim}, output {tuple(generator.image_shape)} in [-1, 1]. "
+              "It loads and samples on TensorFlow, JAX and PyTorch (Keras 3).", ""]
+    if training:
+        lines += ["## Training", "", "| | |", "|---|---|"]
+        for key, label in _TRAINING_ROWS:
+            if key in training:
+                lines.append(f"| {label} | {training.pop(key)} |")
+        for key, value in training.items():
+            lines.append(f"| {key} | {value} |")
+        lines.append("")
+    if metrics:
+        lines += ["## Evaluation", "",
+                  f"{metrics.get('n_samples', '?'):,} samples against "
+                  f"{metrics.get('reference', '?')} ({metrics.get('n_reference', '?'):,} "
+                  f"images), features of keras_gan's `{metrics.get('extractor', '?')}` "
+                  f"extractor (weights sha256 `{metrics.get('extractor_sha256', '?')}…`), "
+                  "computed with `keras_gan.evaluation.Evaluator`.", "",
+                  "| Metric | Value |", "|---|---:|"]
+        for key, label, fmt in _METRIC_ROWS:
+            if metrics.get(key) is not None:
+                lines.append(f"| {label} | {fmt.format(metrics[key])} |")
+        lines.append("")
+    if notes:
+        lines += [notes.strip(), ""]
+    return "\n".join(lines)
+
+
+def metrics_json(metrics):
+    """Metrics as compact JSON (for presets and metadata)."""
+    return json.dumps(metrics, sort_keys=True)

@@ -1,0 +1,136 @@
+"""Shared training recipe for the MNIST zoo generators (not part of the package).
+
+Each `zoo/<name>/train.py` holds its settings as plain data (`RECIPE`) and
+calls `main(RECIPE)`:
+
+    python zoo/mnist-dcgan/train.py --data ../shared/data/mnist.npz
+
+Stage 1 trains on the 60,000 MNIST training digits with a fixed seed, with
+`keras_gan.callbacks.Checkpoint` in `zoo/<name>/work/` (rerun the command
+after an interruption and it continues at the exact step). Stage 2 takes
+the EMA generator, scores 10,000 samples against the MNIST test digits with
+keras_gan's MNIST classifier and writes `zoo/<name>/hub/`: exactly the
+files published to the Hub (config, weights, model card, sample grid).
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def parse_args(recipe, argv=None):
+    p = argparse.ArgumentParser(description=f"Train the zoo model {recipe['name']!r}.")
+    p.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data", "mnist.npz"),
+                   help="mnist.npz with x_train/y_train/x_test/y_test")
+    p.add_argument("--backend", default="tensorflow", choices=["tensorflow", "jax", "torch"])
+    p.add_argument("--epochs", type=int, default=recipe["epochs"])
+    p.add_argument("--work", default=os.path.join(HERE, recipe["name"], "work"))
+    p.add_argument("--hub", default=os.path.join(HERE, recipe["name"], "hub"))
+    p.add_argument("--train-only", action="store_true")
+    p.add_argument("--finalize-only", action="store_true")
+    return p.parse_args(argv)
+
+
+def build_gan(recipe):
+    import keras
+
+    import keras_gan
+
+    shape = (28, 28, 1)
+    latent = recipe["latent_dim"]
+    penalty = recipe.get("penalty")
+    if isinstance(penalty, dict):
+        classes = {"r1": keras_gan.penalties.R1, "wgan_gp": keras_gan.penalties.WGANGP}
+        penalty = classes[penalty["name"]](**penalty.get("args", {}))
+    common = dict(loss=recipe["loss"], penalty=penalty, d_steps=recipe.get("d_steps", 1),
+                  ema_decay=recipe.get("ema_decay"), seed=recipe["seed"])
+    if recipe.get("conditional"):
+        G = keras_gan.models.conditional_dcgan_generator(latent, 10, shape)
+        D = keras_gan.models.conditional_dcgan_discriminator(10, shape)
+        gan = keras_gan.ConditionalGAN(G, D, latent, num_classes=10, **common)
+    else:
+        G = keras_gan.models.dcgan_generator(latent, shape)
+        D = keras_gan.models.dcgan_discriminator(shape)
+        gan = keras_gan.GAN(G, D, latent, **common)
+    opt = recipe["optimizer"]
+    gan.compile(keras.optimizers.Adam(opt["g_lr"], beta_1=opt["beta_1"], beta_2=opt["beta_2"]),
+                keras.optimizers.Adam(opt["d_lr"], beta_1=opt["beta_1"], beta_2=opt["beta_2"]))
+    return gan
+
+
+def train(recipe, args):
+    import keras
+    import numpy as np
+
+    import keras_gan
+
+    keras.utils.set_random_seed(recipe["seed"])
+    with np.load(args.data) as f:
+        x, y = f["x_train"], f["y_train"].astype("int32")
+    images = keras_gan.data.to_gan_range(x)
+    gan = build_gan(recipe)
+    os.makedirs(args.work, exist_ok=True)
+    callbacks = [
+        keras_gan.callbacks.DivergenceGuard(),
+        keras_gan.callbacks.Checkpoint(os.path.join(args.work, "checkpoints"),
+                                       every_n_steps=250, keep=2),
+        keras_gan.callbacks.SampleGrid(os.path.join(args.work, "grids"), scale=2),
+    ]
+    timing_path = os.path.join(args.work, "timing.json")
+    timing = {"seconds": 0.0, "runs": 0}
+    if os.path.exists(timing_path):
+        with open(timing_path) as f:
+            timing = json.load(f)
+
+    class Clock(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            now = time.time()
+            timing["seconds"] += now - self.t
+            self.t = now
+            with open(timing_path, "w") as f:
+                json.dump(timing, f)
+
+        def on_train_begin(self, logs=None):
+            self.t = time.time()
+            timing["runs"] += 1
+
+    print(f"[{recipe['name']}] backend={keras.backend.backend()} images={len(images)} "
+          f"epochs={args.epochs}", flush=True)
+    labels = y if recipe.get("conditional") else None
+    history = gan.fit(images, labels, epochs=args.epochs, batch_size=recipe["batch_size"],
+                      callbacks=callbacks + [Clock()], verbose=2)
+    gan.save(os.path.join(args.work, "gan.keras"))
+    record = {
+        "backend": keras.backend.backend(),
+        "epochs": args.epochs,
+        "steps": int(keras.ops.convert_to_numpy(gan.optimizer.iterations)),
+        "wall_seconds": round(timing["seconds"], 1),
+        "hardware": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores",
+        "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
+    }
+    with open(os.path.join(args.work, "train_record.json"), "w") as f:
+        json.dump(record, f, indent=1)
+    print(f"[{recipe['name']}] trained {record['steps']} steps in {record['wall_seconds']} s",
+          flush=True)
+
+
+def main(recipe, argv=None):
+    args = parse_args(recipe, argv)
+    os.environ["KERAS_BACKEND"] = args.backend
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    sys.path.insert(0, ROOT)
+    if not args.finalize_only:
+        train(recipe, args)
+    if not args.train_only:
+        from zoo_finalize import finalize  # noqa: E402  (zoo/zoo_finalize.py)
+
+        finalize(recipe, args)
+
+
+sys.path.insert(0, HERE)

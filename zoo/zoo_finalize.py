@@ -1,0 +1,152 @@
+"""Stage 2 of the zoo recipe: evaluate the trained GAN and write `hub/`.
+
+Called by `recipe.main` after training (or alone with `--finalize-only`).
+Writes `zoo/<name>/hub/` (config, weights, metadata, model card, sample
+grid), records the entry (repo, revision, file digests, metrics, training
+facts) in `keras_gan/zoo/presets.json`, and prints the output slice the
+regression test pins.
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import platform
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PRESETS = os.path.join(ROOT, "keras_gan", "zoo", "presets.json")
+ORG = "keras-gan"
+
+
+def folder_revision(digests, message="Upload keras_gan generator"):
+    """Commit id the zoo pins for a `hub/` folder.
+
+    It is the id the Hub stand-in of the tests (`tests/hub_server.py`) gives
+    a first commit of exactly these files: sha1 over an empty parent, the
+    message and the sorted `(path, sha256)` list. The zoo tests serve the
+    committed `hub/` folder that way and check that the ids agree. After
+    publishing to huggingface.co, replace it with the commit the Hub returns.
+    """
+    h = hashlib.sha1(b"\0" + message.encode() + b"\0")
+    for name in sorted(digests):
+        h.update(f"{name}\0{digests[name]}\n".encode())
+    return h.hexdigest()
+
+
+def _cpu_name():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _describe_penalty(p):
+    if not p:
+        return "none"
+    args = ", ".join(f"{k}={v}" for k, v in p.get("args", {}).items())
+    return f"{p['name']}({args})"
+
+
+def finalize(recipe, args):
+    import keras
+    import numpy as np
+
+    import keras_gan
+    from keras_gan.evaluation import Evaluator
+    from keras_gan.zoo.hub_folder import sha256_file
+
+    name = recipe["name"]
+    gan = keras.saving.load_model(os.path.join(args.work, "gan.keras"))
+    with open(os.path.join(args.work, "train_record.json")) as f:
+        record = json.load(f)
+    G = keras_gan.Generator.from_gan(gan, use_ema=True, name=name.replace("-", "_"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        scores = Evaluator("mnist-test", data_path=args.data).score_generator(G, 10000, seed=0)
+    keep = ("fid", "kid", "kid_std", "classifier_score", "precision", "recall", "density",
+            "coverage", "class_accuracy", "n_samples", "n_reference", "reference", "extractor",
+            "extractor_sha256")
+    metrics = {k: (round(v, 5) if isinstance(v, float) else v)
+               for k, v in scores.items() if k in keep}
+    opt = recipe["optimizer"]
+    minutes = record["wall_seconds"] / 60
+    training = {
+        "data": "MNIST training set, 60,000 digits, pixels scaled to [-1, 1]",
+        "architecture": ("conditional DCGAN: label embedding + tensorflow.org DCGAN generator; "
+                         "projection discriminator" if recipe.get("conditional")
+                         else "tensorflow.org MNIST DCGAN (G 2.33 M, D 0.21 M parameters)"),
+        "loss": recipe["loss"],
+        "penalty": _describe_penalty(recipe.get("penalty")),
+        "optimizer": (f"Adam(G lr {opt['g_lr']}, D lr {opt['d_lr']}, betas "
+                      f"{opt['beta_1']}/{opt['beta_2']}), {recipe.get('d_steps', 1)} D step per G step"),
+        "ema_decay": recipe.get("ema_decay"),
+        "batch_size": recipe["batch_size"],
+        "epochs": record["epochs"],
+        "steps": record["steps"],
+        "seed": recipe["seed"],
+        "backend": f"{record['backend']} (Keras {keras.__version__})",
+        "hardware": f"{_cpu_name()}, {os.cpu_count()} cores, no GPU",
+        "wall_time": f"{minutes:.0f} min",
+        "recipe": f"`zoo/{name}/train.py` in the keras_gan repository",
+    }
+    baseline = _baseline(record["epochs"])
+    notes = ["## Limitations", "",
+             "Trained on MNIST only: 28x28 grayscale handwritten digits. The metrics use "
+             "keras_gan's own MNIST classifier as the feature extractor, so they compare "
+             "models in this zoo and are not comparable with Inception-based FIDs of "
+             "natural-image papers."]
+    if baseline and not recipe.get("conditional"):
+        notes += ["", "## Compared with the tensorflow.org DCGAN tutorial", "",
+                  f"The tutorial's DCGAN trained for the same {baseline['epochs']} epochs "
+                  f"(`zoo/baselines/tf_tutorial_dcgan.py`) scores FID "
+                  f"{baseline['metrics']['fid']:.2f}, precision "
+                  f"{baseline['metrics']['precision']:.3f}, recall "
+                  f"{baseline['metrics']['recall']:.3f}; this model: FID {metrics['fid']:.2f} "
+                  f"({baseline['metrics']['fid'] / metrics['fid']:.1f}x lower), precision "
+                  f"{metrics['precision']:.3f}, recall {metrics['recall']:.3f}."]
+    card = keras_gan.zoo.model_card(
+        G, name, recipe["description"], training=training, metrics=metrics,
+        repo_id=None, notes="\n".join(notes))
+    if os.path.isdir(args.hub):
+        for f in os.listdir(args.hub):
+            os.remove(os.path.join(args.hub, f))
+    keras_gan.zoo.save_folder(G, args.hub, card=card, metadata={
+        "zoo_name": name, "metrics": metrics, "training_backend": record["backend"]})
+    digests = {f: sha256_file(os.path.join(args.hub, f)) for f in sorted(os.listdir(args.hub))}
+    entry = {
+        "repo_id": f"{ORG}/{name}",
+        "revision": folder_revision(digests),
+        "description": recipe["description"],
+        "conditional": bool(recipe.get("conditional")),
+        "files": digests,
+        "metrics": metrics,
+        "training": {k: training[k] for k in ("epochs", "steps", "backend", "wall_time")},
+        "date": datetime.date.today().isoformat(),
+    }
+    with open(PRESETS) as f:
+        table = json.load(f)
+    table[name] = entry
+    with open(PRESETS, "w") as f:
+        json.dump(table, f, indent=1, sort_keys=True)
+        f.write("\n")
+    z = np.random.default_rng(1234).standard_normal((2, G.latent_dim)).astype("float32")
+    labels = [3, 8] if G.conditional else None
+    out = G.generate(z, labels=labels)
+    print(f"[{name}] metrics: {json.dumps(metrics)}")
+    print(f"[{name}] regression slice out[:, 14, 10:16, 0] = "
+          f"{np.round(out[:, 14, 10:16, 0], 4).tolist()}")
+    print(f"[{name}] wrote {args.hub}; presets entry revision {entry['revision']}")
+
+
+def _baseline(epochs):
+    path = os.path.join(HERE, "baselines", f"tf_tutorial_dcgan-{epochs}ep.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
