@@ -36,3 +36,21 @@ def all_state(gan):
     arrays += [np.array(v) for v in gan.optimizer.variables]
     arrays += [np.array(sg.state) for sg in gan._seed_generators_to_save()]
     return arrays
+
+
+def mnist_gan(conditional=False, ema=0.9, train=True):
+    """A very small DCGAN pair on 28x28x1 (the zoo shape), briefly trained."""
+    if conditional:
+        G = keras_gan.models.conditional_dcgan_generator(8, 10, (28, 28, 1), filters=(8, 8, 8))
+        D = keras_gan.models.conditional_dcgan_discriminator(10, (28, 28, 1), filters=(8, 8))
+        gan = keras_gan.ConditionalGAN(G, D, 8, num_classes=10, ema_decay=ema, seed=1)
+    else:
+        G = keras_gan.models.dcgan_generator(8, (28, 28, 1), filters=(8, 8, 8))
+        D = keras_gan.models.dcgan_discriminator((28, 28, 1), filters=(8, 8))
+        gan = keras_gan.GAN(G, D, 8, ema_decay=ema, seed=1)
+    gan.compile()
+    if train:
+        x = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype("float32")
+        y = (np.arange(64) % 10).astype("int32") if conditional else None
+        gan.fit(x, y, epochs=1, batch_size=32, verbose=0)
+    return gan

@@ -11,22 +11,7 @@ import keras_gan
 from keras_gan.errors import ZooIntegrityError
 from keras_gan.zoo import hub_folder
 
-
-def tiny_gan(conditional=False, ema=0.9, train=True):
-    if conditional:
-        G = keras_gan.models.conditional_dcgan_generator(8, 10, (28, 28, 1), filters=(8, 8, 8))
-        D = keras_gan.models.conditional_dcgan_discriminator(10, (28, 28, 1), filters=(8, 8))
-        gan = keras_gan.ConditionalGAN(G, D, 8, num_classes=10, ema_decay=ema, seed=1)
-    else:
-        G = keras_gan.models.dcgan_generator(8, (28, 28, 1), filters=(8, 8, 8))
-        D = keras_gan.models.dcgan_discriminator((28, 28, 1), filters=(8, 8))
-        gan = keras_gan.GAN(G, D, 8, ema_decay=ema, seed=1)
-    gan.compile()
-    if train:
-        x = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype("float32")
-        y = (np.arange(64) % 10).astype("int32") if conditional else None
-        gan.fit(x, y, epochs=1, batch_size=32, verbose=0)
-    return gan
+from helpers import mnist_gan as tiny_gan
 
 
 def test_from_gan_takes_the_ema_generator_and_matches_gan_generate():
