@@ -57,8 +57,9 @@ def test_train_writes_outputs_and_resumes(data, tmp_path, capsys):
 def test_train_conditional_and_sample(data, tmp_path, capsys):
     out = tmp_path / "cond"
     code, _, err = train(capsys, data, out, "--epochs", "1", "--model", "conditional-dcgan",
-                         "--penalty", "none", "--loss", "hinge")
+                         "--penalty", "none", "--loss", "hinge", "--tensorboard")
     assert code == 0, err
+    assert list((out / "tensorboard").glob("events.out.tfevents.*"))
     grid = np.asarray(Image.open(out / "grids" / "epoch_001.png"))
     per_class = 64 // 3
     assert grid.shape[0] == (3 * (8 + 2) + 2) * 2  # one row per class, scale 2

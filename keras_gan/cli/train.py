@@ -43,6 +43,8 @@ def add_parser(sub):
     p.add_argument("--eval-every", type=int, default=0,
                    help="epochs between FID evaluations (28x28 grayscale only; 0: off)")
     p.add_argument("--eval-samples", type=int, default=10000)
+    p.add_argument("--tensorboard", action="store_true",
+                   help="log losses and sample grids to OUT/tensorboard (needs TensorFlow installed)")
     p.add_argument("--verbose", type=int, default=None, help="Keras fit verbosity")
     return p
 
@@ -166,6 +168,8 @@ def run(args):
         callbacks.insert(0, keras_gan.callbacks.EvaluationCallback(
             every=args.eval_every, n_samples=args.eval_samples, allow_sample=True,
             data_path=args.mnist or os.environ.get("KERAS_GAN_MNIST")))
+    if args.tensorboard:
+        callbacks.append(keras_gan.callbacks.TensorBoardLogger(os.path.join(args.out, "tensorboard")))
     callbacks.append(interrupt)
     print(f"keras-gan train: backend={keras.backend.backend()} data={source} "
           f"images={len(images)} shape={images.shape[1:]} model={args.model} "
