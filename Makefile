@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml constraints.txt
 	# CPU builds of the three backends (torch first: see constraints.txt).
 	$(BIN)/python -m pip install -q -c constraints.txt torch tensorflow-cpu jax
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[test,docs]"
+	# Debian's chromium for tests/test_site_browser.py (apt; never fails set-up).
+	sh tools/install_chromium.sh
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -29,7 +29,10 @@ MESSAGE = "Upload keras_gan generator"
 
 # G.generate(z)[:, 14, 10:16, 0] for z = default_rng(1234).standard_normal((2, latent)),
 # labels [3, 8] for the conditional model (printed by zoo/zoo_finalize.py).
-EXPECTED_SLICES = {}
+EXPECTED_SLICES = {
+    "mnist-dcgan": [[-0.3817, 0.6589, 0.6251, -0.1314, -0.6751, -0.7737],
+                    [0.8392, 0.0100, -0.6160, -0.9560, -0.9633, -0.9914]],
+}
 
 
 def hub_dir(name):
