@@ -116,3 +116,17 @@ def test_unconditional_models_make_digits_not_noise(served):
         not_a_digit = np.mean(predicted == NOT_A_DIGIT)
         assert not_a_digit < 0.1, (name, not_a_digit)
         assert len(set(predicted.tolist()) - {NOT_A_DIGIT}) == 10
+
+
+def test_docs_zoo_page_and_benchmarks_are_current():
+    """docs/zoo.md and docs/benchmarks.md are generated from presets.json: not stale."""
+    import subprocess
+    import sys
+
+    script = os.path.join(ROOT, "docs", "scripts", "zoo_page.py")
+    result = subprocess.run([sys.executable, script, "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    for name in NAMES:
+        image = os.path.join(ROOT, "docs", "images", "zoo", f"{name}.png")
+        with open(image, "rb") as a, open(os.path.join(hub_dir(name), "samples.png"), "rb") as b:
+            assert a.read() == b.read(), name

@@ -126,7 +126,8 @@ def finalize(recipe, args):
         "conditional": bool(recipe.get("conditional")),
         "files": digests,
         "metrics": metrics,
-        "training": {k: training[k] for k in ("epochs", "steps", "backend", "wall_time")},
+        "training": dict({k: training[k] for k in ("epochs", "steps", "backend", "wall_time")},
+                         wall_seconds=record["wall_seconds"]),
         "date": datetime.date.today().isoformat(),
     }
     with open(PRESETS) as f:

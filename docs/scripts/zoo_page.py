@@ -66,6 +66,22 @@ def generated_block():
     return "\n".join(lines)
 
 
+TIMES_BEGIN, TIMES_END = "<!-- ZOO-TIMES:BEGIN -->", "<!-- ZOO-TIMES:END -->"
+BENCHMARKS = os.path.join(ROOT, "docs", "benchmarks.md")
+
+
+def times_block():
+    with open(os.path.join(ROOT, "keras_gan", "zoo", "presets.json")) as f:
+        table = json.load(f)
+    lines = [TIMES_BEGIN, "", "| model | epochs | steps | wall time | steps/s |",
+             "|---|---:|---:|---:|---:|"]
+    for name, e in sorted(table.items()):
+        t = e["training"]
+        lines.append(f"| `{name}` | {t['epochs']} | {t['steps']:,} | {t['wall_time']} | "
+                     f"{t['steps'] / t['wall_seconds']:.2f} |")
+    return "\n".join(lines + ["", TIMES_END])
+
+
 def copy_images():
     os.makedirs(IMAGES, exist_ok=True)
     with open(os.path.join(ROOT, "keras_gan", "zoo", "presets.json")) as f:
@@ -75,27 +91,35 @@ def copy_images():
                         os.path.join(IMAGES, f"{name}.png"))
 
 
-def render(page_text):
-    start, end = page_text.index(BEGIN), page_text.index(END) + len(END)
-    return page_text[:start] + generated_block() + page_text[end:]
+def render(page_text, begin=BEGIN, end_marker=END, block=generated_block):
+    start, end = page_text.index(begin), page_text.index(end_marker) + len(end_marker)
+    return page_text[:start] + block() + page_text[end:]
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--check", action="store_true")
     args = p.parse_args(argv)
-    with open(PAGE) as f:
-        text = f.read()
-    new = render(text)
+    stale = []
+    for page, begin, end, block in ((PAGE, BEGIN, END, generated_block),
+                                    (BENCHMARKS, TIMES_BEGIN, TIMES_END, times_block)):
+        with open(page) as f:
+            text = f.read()
+        new = render(text, begin, end, block)
+        if new == text:
+            continue
+        stale.append(page)
+        if not args.check:
+            with open(page, "w") as f:
+                f.write(new)
+            print(f"wrote {page}")
     if args.check:
-        if new != text:
-            print("docs/zoo.md is stale: run python docs/scripts/zoo_page.py", file=sys.stderr)
+        if stale:
+            print(f"stale: {', '.join(stale)}: run python docs/scripts/zoo_page.py",
+                  file=sys.stderr)
             return 1
         return 0
     copy_images()
-    with open(PAGE, "w") as f:
-        f.write(new)
-    print(f"wrote {PAGE}")
     return 0
 
 
