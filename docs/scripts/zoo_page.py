@@ -82,6 +82,25 @@ def times_block():
     return "\n".join(lines + ["", TIMES_END])
 
 
+README = os.path.join(ROOT, "README.md")
+README_BEGIN, README_END = "<!-- ZOO-README:BEGIN -->", "<!-- ZOO-README:END -->"
+
+
+def readme_block():
+    with open(os.path.join(ROOT, "keras_gan", "zoo", "presets.json")) as f:
+        table = json.load(f)
+    lines = [README_BEGIN, "", "| model | FID ↓ | precision | recall | digit asked for | trained |",
+             "|---|---:|---:|---:|---:|---|"]
+    for name, e in sorted(table.items()):
+        m, t = e["metrics"], e["training"]
+        acc = f"{m['class_accuracy']:.1%}" if "class_accuracy" in m else "–"
+        lines.append(f"| `{name}` | {m['fid']:.2f} | {m['precision']:.3f} | {m['recall']:.3f} | "
+                     f"{acc} | {t['epochs']} epochs, {t['wall_time']} on a 2-core CPU |")
+    lines += ["", "10,000 samples against the MNIST test digits, keras_gan's `mnist_classifier` "
+              "features (real digits score FID 0.12).", "", README_END]
+    return "\n".join(lines)
+
+
 def copy_images():
     os.makedirs(IMAGES, exist_ok=True)
     with open(os.path.join(ROOT, "keras_gan", "zoo", "presets.json")) as f:
@@ -102,7 +121,8 @@ def main(argv=None):
     args = p.parse_args(argv)
     stale = []
     for page, begin, end, block in ((PAGE, BEGIN, END, generated_block),
-                                    (BENCHMARKS, TIMES_BEGIN, TIMES_END, times_block)):
+                                    (BENCHMARKS, TIMES_BEGIN, TIMES_END, times_block),
+                                    (README, README_BEGIN, README_END, readme_block)):
         with open(page) as f:
             text = f.read()
         new = render(text, begin, end, block)
