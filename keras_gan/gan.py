@@ -1,5 +1,6 @@
 """`GAN`: adversarial training through `fit()` on TensorFlow, JAX and PyTorch."""
 
+import copy
 import os
 
 import keras
@@ -588,9 +589,10 @@ class GAN(backend.GANTrainer, keras.Model):
 
     # --------------------------------------------------------------- sampling
     def _sample_latent(self, n, seed):
-        return keras.random.normal(
-            (n, self.latent_dim), seed=seed, dtype=self.compute_dtype
-        )
+        # NumPy noise: a seed gives the same samples on every backend, and the
+        # same as `keras_gan.Generator.from_gan(gan).generate(n, seed=seed)`.
+        z = np.random.default_rng(seed).standard_normal((n, self.latent_dim))
+        return ops.convert_to_tensor(z.astype("float32"), dtype=self.compute_dtype)
 
     def generate(self, n_or_z, labels=None, seed=None, use_ema=None, batch_size=256):
         """Samples from the generator (the EMA copy when there is one).
@@ -598,8 +600,8 @@ class GAN(backend.GANTrainer, keras.Model):
         Args:
             n_or_z: number of samples, or a `(n, latent_dim)` array of noise.
             labels: class labels (`ConditionalGAN` only).
-            seed: integer seed for the noise when `n_or_z` is a number; the
-                same seed gives the same samples.
+            seed: integer seed of the (NumPy) noise when `n_or_z` is a
+                number; the same seed gives the same samples on every backend.
             use_ema: use `generator_ema` (default: when `ema_decay` is set).
             batch_size: generator batch size.
 
@@ -720,7 +722,7 @@ class GAN(backend.GANTrainer, keras.Model):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        config = dict(config)
+        config = copy.deepcopy(config)  # Keras' deserialisation consumes nested dicts
         for key in ("generator", "discriminator"):
             config[key] = keras.saving.deserialize_keras_object(
                 config[key], custom_objects=custom_objects

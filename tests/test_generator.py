@@ -154,3 +154,10 @@ def test_missing_files_and_bad_arguments(tmp_path):
         keras_gan.zoo.load("hf://just-a-name")
     with pytest.raises(ValueError, match="no revisions"):
         keras_gan.zoo.load(str(tmp_path), revision="main")
+
+
+def test_gan_generate_and_generator_generate_agree_for_a_seed():
+    gan = tiny_gan()
+    np.testing.assert_allclose(gan.generate(6, seed=4),
+                               keras_gan.Generator.from_gan(gan).generate(6, seed=4), atol=1e-6)
+    assert not np.allclose(gan.generate(6), gan.generate(6))  # no seed: fresh noise
