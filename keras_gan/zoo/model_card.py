@@ -1,7 +1,5 @@
 """Model cards for zoo generators (the Hub repo's README.md)."""
 
-import json
-
 _METRIC_ROWS = (
     ("fid", "FID ↓", "{:.2f}"),
     ("kid", "KID ↓", "{:.4f}"),
@@ -114,7 +112,3 @@ def model_card(generator, name, description="", training=None, metrics=None, rep
         lines += [notes.strip(), ""]
     return "\n".join(lines)
 
-
-def metrics_json(metrics):
-    """Metrics as compact JSON (for presets and metadata)."""
-    return json.dumps(metrics, sort_keys=True)
