@@ -177,8 +177,8 @@ def list_models():
         samples with keras_gan's MNIST classifier).
 
     Example:
-        >>> [m["name"] for m in keras_gan.zoo.list_models()]
-        ['mnist-cdcgan', 'mnist-dcgan', 'mnist-wgan-gp']
+        >>> for m in keras_gan.zoo.list_models():
+        ...     print(m["name"], m["description"])
     """
     out = []
     for name, entry in sorted(presets().items()):
