@@ -681,3 +681,16 @@ class _Handler(BaseHTTPRequestHandler):
                 "pullRequestUrl": None,
             },
         )
+
+
+def isolate_huggingface_hub(monkeypatch, tmp_dir):
+    """Fresh huggingface_hub cache under `tmp_dir`, online, no progress bars, no xet logs
+    in the user's home. Pair with `HubStandIn.use_as_default(monkeypatch)`."""
+    import os
+
+    import huggingface_hub.constants as constants
+
+    monkeypatch.setenv("HF_XET_CACHE", os.path.join(str(tmp_dir), "xet"))
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", os.path.join(str(tmp_dir), "hf-cache"))
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+    monkeypatch.setattr(constants, "HF_HUB_DISABLE_PROGRESS_BARS", True)

@@ -11,6 +11,8 @@ import os
 import subprocess
 import sys
 
+import huggingface_hub
+import huggingface_hub.constants  # a lazy submodule: import it explicitly
 import numpy as np
 import pytest
 
@@ -22,9 +24,8 @@ from keras_gan.zoo import presets as presets_lib
 
 from helpers import mnist_gan
 from hub_server import HubStandIn
+from hub_server import isolate_huggingface_hub
 
-huggingface_hub = pytest.importorskip("huggingface_hub")
-import huggingface_hub.constants  # noqa: E402  (a lazy submodule)
 REPO = "keras-gan/tiny-dcgan"
 MESSAGE = "Upload keras_gan generator"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -33,10 +34,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 @pytest.fixture
 def hub(monkeypatch, tmp_path):
     """A running stand-in, huggingface_hub pointed at it, a fresh cache."""
-    monkeypatch.setenv("HF_XET_CACHE", str(tmp_path / "xet"))
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hf-cache"))
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
-    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_DISABLE_PROGRESS_BARS", True)
+    isolate_huggingface_hub(monkeypatch, tmp_path)
     with HubStandIn() as server:
         server.use_as_default(monkeypatch)
         yield server

@@ -18,9 +18,8 @@ from keras_gan.zoo import hub_folder
 from keras_gan.zoo.presets import presets
 
 from hub_server import HubStandIn
+from hub_server import isolate_huggingface_hub
 
-huggingface_hub = pytest.importorskip("huggingface_hub")
-import huggingface_hub.constants  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ZOO = presets()
@@ -46,10 +45,7 @@ def served(tmp_path_factory):
     """Every committed zoo folder on a Hub stand-in; huggingface_hub pointed at it."""
     mp = pytest.MonkeyPatch()
     tmp = tmp_path_factory.mktemp("zoo-hub")
-    mp.setenv("HF_XET_CACHE", str(tmp / "xet"))
-    mp.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp / "hf-cache"))
-    mp.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", False)
-    mp.setattr(huggingface_hub.constants, "HF_HUB_DISABLE_PROGRESS_BARS", True)
+    isolate_huggingface_hub(mp, tmp)
     with HubStandIn() as hub:
         hub.use_as_default(mp)
         commits = {name: hub.add_folder(ZOO[name]["repo_id"], hub_dir(name), message=MESSAGE)

@@ -21,13 +21,17 @@ IMAGES = os.path.join(ROOT, "docs", "images", "zoo")
 BEGIN, END = "<!-- ZOO:BEGIN -->", "<!-- ZOO:END -->"
 
 
+def load_presets():
+    with open(os.path.join(ROOT, "keras_gan", "zoo", "presets.json")) as f:
+        return json.load(f)
+
+
 def _fmt(metrics, key, spec):
     return format(metrics[key], spec) if metrics.get(key) is not None else "–"
 
 
 def generated_block():
-    with open(os.path.join(ROOT, "keras_gan", "zoo", "presets.json")) as f:
-        table = json.load(f)
+    table = load_presets()
     lines = [BEGIN, "",
              "| Model | FID ↓ | KID ↓ | Precision ↑ | Recall ↑ | Density | Coverage ↑ | "
              "Class accuracy ↑ | Epochs | Steps | Wall time |",
@@ -71,8 +75,7 @@ BENCHMARKS = os.path.join(ROOT, "docs", "benchmarks.md")
 
 
 def times_block():
-    with open(os.path.join(ROOT, "keras_gan", "zoo", "presets.json")) as f:
-        table = json.load(f)
+    table = load_presets()
     lines = [TIMES_BEGIN, "", "| model | epochs | steps | wall time | steps/s |",
              "|---|---:|---:|---:|---:|"]
     for name, e in sorted(table.items()):
@@ -87,8 +90,7 @@ README_BEGIN, README_END = "<!-- ZOO-README:BEGIN -->", "<!-- ZOO-README:END -->
 
 
 def readme_block():
-    with open(os.path.join(ROOT, "keras_gan", "zoo", "presets.json")) as f:
-        table = json.load(f)
+    table = load_presets()
     lines = [README_BEGIN, "", "| model | FID ↓ | precision | recall | digit asked for | trained |",
              "|---|---:|---:|---:|---:|---|"]
     for name, e in sorted(table.items()):
@@ -103,8 +105,7 @@ def readme_block():
 
 def copy_images():
     os.makedirs(IMAGES, exist_ok=True)
-    with open(os.path.join(ROOT, "keras_gan", "zoo", "presets.json")) as f:
-        names = sorted(json.load(f))
+    names = sorted(load_presets())
     for name in names:
         shutil.copyfile(os.path.join(ROOT, "zoo", name, "hub", "samples.png"),
                         os.path.join(IMAGES, f"{name}.png"))
