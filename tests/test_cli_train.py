@@ -133,8 +133,8 @@ def test_short_run_on_the_bundled_sample_draws_digit_like_shapes(tmp_path, capsy
 
     About 400 steps; run with `pytest --run-slow`. The grid's 64 tiles are cut
     out of `samples.png` and scored by keras_gan's MNIST classifier, which has
-    a "not a digit" class: most tiles must read as digits, several different
-    digits must appear, and the tiles must be far from uniform noise (FID).
+    a "not a digit" class: a large share of the tiles must read as digits and
+    several different digits must appear, while uniform noise is rejected.
     """
     from keras_gan.data.mnist import SAMPLE_PATH
     from keras_gan.extractors.mnist_classifier import NOT_A_DIGIT
