@@ -90,17 +90,7 @@ class ConditionalGAN(GAN):
                 "ConditionalGAN.generate() needs the class of each sample: "
                 "pass labels=[...] (one integer per sample). Received: labels=None"
             )
-        labels = np.asarray(labels)
-        if labels.ndim == 0:
-            labels = np.full((n,), int(labels))
-        validation.check_labels(labels, self.num_classes, what="labels")
-        labels = labels.reshape(-1)
-        if labels.shape[0] != n:
-            raise ValueError(
-                f"Expected one label per sample ({n}). "
-                f"Received: labels with {labels.shape[0]} entries"
-            )
-        return ops.convert_to_tensor(labels.astype("int32"))
+        return ops.convert_to_tensor(validation.per_sample_labels(labels, n, self.num_classes))
 
     def generate(self, n_or_z=None, labels=None, seed=None, use_ema=None, batch_size=256):
         """Samples for the given classes; `n_or_z` defaults to `len(labels)`.

@@ -112,17 +112,7 @@ class Generator(keras.Model):
                 f"This generator is class-conditional ({self.num_classes} classes): "
                 "pass labels=[...], one integer per sample. Received: labels=None"
             )
-        labels = np.asarray(labels)
-        if labels.ndim == 0:
-            labels = np.full((n,), labels)
-        labels = labels.reshape(-1)
-        validation.check_labels(labels, self.num_classes, what="labels")
-        if labels.shape[0] != n:
-            raise ValueError(
-                f"Expected one label per sample ({n}). "
-                f"Received: labels with {labels.shape[0]} entries"
-            )
-        return labels.astype("int32")
+        return validation.per_sample_labels(labels, n, self.num_classes)
 
     def generate(self, n_or_z=None, labels=None, seed=None, batch_size=256):
         """Draws samples.

@@ -152,6 +152,21 @@ def check_labels(y, num_classes, what="y"):
         )
 
 
+def per_sample_labels(labels, n, num_classes):
+    """int32 numpy labels, one per sample: a single class is repeated `n` times."""
+    labels = np.asarray(labels)
+    if labels.ndim == 0:
+        labels = np.full((n,), labels)
+    check_labels(labels, num_classes, what="labels")
+    labels = labels.reshape(-1)
+    if labels.shape[0] != n:
+        raise ValueError(
+            f"Expected one label per sample ({n}). "
+            f"Received: labels with {labels.shape[0]} entries"
+        )
+    return labels.astype("int32")
+
+
 def count_layers(model, class_names):
     """Names of the layers (recursively) whose class is in `class_names`."""
     found = []
