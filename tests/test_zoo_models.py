@@ -31,8 +31,8 @@ MESSAGE = "Upload keras_gan generator"
 EXPECTED_SLICES = {
     "mnist-dcgan": [[-0.3817, 0.6589, 0.6251, -0.1314, -0.6751, -0.7737],
                     [0.8392, 0.0100, -0.6160, -0.9560, -0.9633, -0.9914]],
-    "mnist-cdcgan": [[-1.0000, -0.9993, -0.2490, 0.9857, 0.9947, 0.9132],
-                     [-0.9998, -0.8401, 0.9167, 0.9963, 0.9980, 0.9924]],
+    "mnist-cdcgan": [[-1.0000, -0.8482, 0.9167, 0.9871, 0.9815, 0.7977],
+                     [-0.9791, 0.4617, 0.9587, 0.9803, 0.9855, 0.9858]],
     "mnist-wgan-gp": [[0.9839, 0.9994, 0.9974, 0.9923, 0.9926, 0.9982],
                       [-0.9483, -0.7793, -0.9133, -0.9875, -0.9805, -0.8666]],
 }
@@ -96,14 +96,15 @@ def test_card_states_data_training_and_metrics(name):
 
 
 def test_conditional_model_draws_the_digit_asked_for(served):
-    """1,000 samples on this backend; the card records 97.77 % on 10k (target: 98 %, not met yet)."""
+    """>= 98 % of samples are the digit asked for: 5,000 fresh ones on this backend
+    (98.4 % measured; 1,000 are too few to resolve the target: 97.7 %), 10k in the card."""
     G = keras_gan.zoo.load("mnist-cdcgan")
-    labels = np.arange(1000) % 10
-    images = G.generate(1000, labels=labels, seed=11)
+    labels = np.arange(5000) % 10
+    images = G.generate(5000, labels=labels, seed=11)
     probs = keras_gan.extractors.MNISTClassifier().probabilities(images, data_range=(-1.0, 1.0))
     accuracy = float(np.mean(np.argmax(probs, axis=1) == labels))
-    assert accuracy >= 0.97, accuracy
-    assert ZOO["mnist-cdcgan"]["metrics"]["class_accuracy"] >= 0.975
+    assert accuracy >= 0.98, accuracy
+    assert ZOO["mnist-cdcgan"]["metrics"]["class_accuracy"] >= 0.98
 
 
 def test_unconditional_models_make_digits_not_noise(served):

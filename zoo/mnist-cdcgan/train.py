@@ -28,7 +28,7 @@ RECIPE = {
     "ema_decay": 0.999,
     "optimizer": {"g_lr": 2e-4, "d_lr": 2e-4, "beta_1": 0.5, "beta_2": 0.999},
     "batch_size": 128,
-    "epochs": 8,
+    "epochs": 12,
     "seed": 0,
 }
 
