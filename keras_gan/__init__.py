@@ -3,6 +3,7 @@
 from keras_gan import backend
 from keras_gan import callbacks
 from keras_gan import data
+from keras_gan import distributed
 from keras_gan import errors
 from keras_gan import evaluation
 from keras_gan import extractors

@@ -11,6 +11,7 @@ from keras_gan import backend
 from keras_gan import losses as losses_lib
 from keras_gan import penalties as penalties_lib
 from keras_gan import validation
+from keras_gan.distributed.noise import replica_normal
 from keras_gan.gan_optimizer import GANOptimizer
 from keras_gan.utils.atomic import atomic_path
 
@@ -295,7 +296,7 @@ class GAN(backend.GANTrainer, keras.Model):
     # --------------------------------------------------------------- training
     def _d_step(self, index, real, labels):
         batch = ops.shape(real)[0]
-        z = keras.random.normal(
+        z = replica_normal(
             (batch, self.latent_dim), dtype=self.compute_dtype, seed=self.seed_generator
         )
         fake = ops.stop_gradient(self._generate(z, labels, training=True))
@@ -348,7 +349,7 @@ class GAN(backend.GANTrainer, keras.Model):
             self.penalty_tracker.update_state(value)
 
     def _g_step(self, batch, labels):
-        z = keras.random.normal(
+        z = replica_normal(
             (batch, self.latent_dim), dtype=self.compute_dtype, seed=self.seed_generator
         )
 
@@ -501,6 +502,9 @@ class GAN(backend.GANTrainer, keras.Model):
         """
         g = _default_optimizer() if g_optimizer is None else g_optimizer
         d = _default_optimizer() if d_optimizer is None else d_optimizer
+        backend.check_variables(
+            self.generator.variables + self.discriminator.variables
+        )
         optimizer = GANOptimizer(g, d)
         optimizer.build_pair(
             self.generator.trainable_variables,
@@ -544,12 +548,20 @@ class GAN(backend.GANTrainer, keras.Model):
         batches of samples (or `(samples, labels)` for `ConditionalGAN`).
         Arrays are checked in full before training starts; datasets by their
         first batch.
+
+        Data-parallel training runs on each backend's own engine (see
+        `keras_gan.distributed`): the global batch must split evenly over the
+        replicas, and every variable must have been created under the
+        distribution. In a `torch.distributed` group, `fit` first copies rank
+        0's variables to every rank, and ranks other than 0 default to
+        `verbose=0`.
         """
         if getattr(self, "optimizer", None) is None:
             raise ValueError(
                 "Call gan.compile(g_optimizer=..., d_optimizer=...) before fit()."
             )
         self._check_fit_data(x, y)
+        self._prepare_distributed(x, kwargs)
         self._lazy.counter = None  # re-read the step counter
         callbacks = kwargs.get("callbacks") or []
         from keras_gan.callbacks.checkpoint import Checkpoint
@@ -567,6 +579,24 @@ class GAN(backend.GANTrainer, keras.Model):
         from keras_gan.training.resume import fit_with_checkpoint
 
         return fit_with_checkpoint(self, super().fit, checkpoints[0], x, y, **kwargs)
+
+    def _prepare_distributed(self, x, kwargs):
+        """Checks (and on torch synchronises) a data-parallel set-up."""
+        from keras_gan.distributed.checks import check_global_batch
+        from keras_gan.distributed.checks import num_samples
+        from keras_gan.distributed.checks import static_batch_size
+
+        facts = {
+            "batch_size": static_batch_size(x, kwargs.get("batch_size")),
+            "number_of_samples": num_samples(x),
+            "steps_per_epoch": kwargs.get("steps_per_epoch"),
+            "epochs": kwargs.get("epochs", 1),
+        }
+        count, what = backend.prepare_fit(self, facts)
+        check_global_batch(x, kwargs.get("batch_size"), count, what)
+        index, world = backend.replica_context()
+        if isinstance(world, int) and world > 1 and index != 0:
+            kwargs.setdefault("verbose", 0)  # one progress bar, on rank 0
 
     def save(self, filepath, overwrite=True, **kwargs):
         """`keras.Model.save`, written atomically (temporary file, then rename).

@@ -16,6 +16,15 @@ PyTorch. Every backend module exposes the same small surface:
 - `GANTrainer`: a mixin providing `train_step` with the signature that the
   backend's Keras trainer expects; it delegates to `self._gan_train_step`.
 - `prepare_compile(jit_compile)`: the `jit_compile` value to pass to Keras.
+- `replica_context()`: `(replica index, number of replicas)` of the running
+  data-parallel step; `(0, 1)` on one device and on JAX (whose step sees the
+  global batch).
+- `replica_mean(x)`: the mean of `x` over the replicas.
+- `check_variables(variables)`: raises a clear error when a data-parallel
+  set-up is active but `variables` were created outside it.
+- `prepare_fit(gan, facts)`: checks (and on torch synchronises) a
+  data-parallel set-up before `fit`; returns `(replicas sharing the global
+  batch, what they are called)`.
 - `get_global_rng_state()` / `set_global_rng_state(state)`: the framework's
   global RNG state as numpy (or None where Keras never uses it), saved by
   checkpoints for exact resume.
@@ -28,28 +37,40 @@ _BACKEND = keras.backend.backend()
 if _BACKEND == "tensorflow":
     from keras_gan.backend.tensorflow import GANTrainer
     from keras_gan.backend.tensorflow import apply_gradients
+    from keras_gan.backend.tensorflow import check_variables
     from keras_gan.backend.tensorflow import cond
     from keras_gan.backend.tensorflow import get_global_rng_state
     from keras_gan.backend.tensorflow import input_gradient
     from keras_gan.backend.tensorflow import prepare_compile
+    from keras_gan.backend.tensorflow import replica_mean
+    from keras_gan.backend.tensorflow import replica_context
+    from keras_gan.backend.tensorflow import prepare_fit
     from keras_gan.backend.tensorflow import set_global_rng_state
     from keras_gan.backend.tensorflow import value_and_grad
 elif _BACKEND == "jax":
     from keras_gan.backend.jax import GANTrainer
     from keras_gan.backend.jax import apply_gradients
+    from keras_gan.backend.jax import check_variables
     from keras_gan.backend.jax import cond
     from keras_gan.backend.jax import get_global_rng_state
     from keras_gan.backend.jax import input_gradient
     from keras_gan.backend.jax import prepare_compile
+    from keras_gan.backend.jax import replica_mean
+    from keras_gan.backend.jax import replica_context
+    from keras_gan.backend.jax import prepare_fit
     from keras_gan.backend.jax import set_global_rng_state
     from keras_gan.backend.jax import value_and_grad
 elif _BACKEND == "torch":
     from keras_gan.backend.torch import GANTrainer
     from keras_gan.backend.torch import apply_gradients
+    from keras_gan.backend.torch import check_variables
     from keras_gan.backend.torch import cond
     from keras_gan.backend.torch import get_global_rng_state
     from keras_gan.backend.torch import input_gradient
     from keras_gan.backend.torch import prepare_compile
+    from keras_gan.backend.torch import replica_mean
+    from keras_gan.backend.torch import replica_context
+    from keras_gan.backend.torch import prepare_fit
     from keras_gan.backend.torch import set_global_rng_state
     from keras_gan.backend.torch import value_and_grad
 else:
@@ -61,10 +82,14 @@ else:
 __all__ = [
     "GANTrainer",
     "apply_gradients",
+    "check_variables",
     "cond",
     "get_global_rng_state",
     "input_gradient",
     "prepare_compile",
+    "replica_mean",
+    "replica_context",
+    "prepare_fit",
     "set_global_rng_state",
     "value_and_grad",
 ]

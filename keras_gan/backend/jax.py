@@ -144,3 +144,57 @@ def get_global_rng_state():
 
 def set_global_rng_state(state):
     del state
+
+
+def replica_context():
+    """`(0, 1)`: under `keras.distribution` a JAX step sees the global batch.
+
+    XLA (GSPMD) partitions the global computation over the devices, so noise
+    drawn for the global batch is already different on every device.
+    """
+    return 0, 1
+
+
+def replica_mean(x):
+    """`x`: a JAX step's statistics are already global."""
+    return x
+
+
+def check_variables(variables):
+    """Raises if a `keras.distribution` is set but some `variables` were
+    created before it (they live on one device, not laid out on the mesh)."""
+    import keras
+
+    distribution = keras.distribution.distribution()
+    if distribution is None:
+        return
+    devices = {str(d) for d in distribution.device_mesh.backend_mesh.devices.flatten()}
+    outside = []
+    for v in variables:
+        sharding = getattr(v.value, "sharding", None)
+        if sharding is not None and {str(d) for d in sharding.device_set} != devices:
+            outside.append(v.path)
+    if outside:
+        raise ValueError(
+            f"The GAN runs under {type(distribution).__name__} over "
+            f"{len(devices)} devices, but some of its variables were created "
+            "before the distribution was set and live on one device. Call "
+            "keras.distribution.set_distribution(...) (or use "
+            "`with distribution.scope():`) before building the networks and "
+            f"the GAN. Received: {len(outside)} variables outside the "
+            f"distribution, e.g. {', '.join(outside[:3])}"
+        )
+
+
+def prepare_fit(gan, facts):
+    """Checks a `keras.distribution` set-up; returns `(devices on the batch axis, name)`."""
+    del facts
+    import keras
+
+    distribution = keras.distribution.distribution()
+    if distribution is None:
+        return 1, "devices"
+    check_variables(list(gan.variables) + list(gan.optimizer.variables))
+    mesh = distribution.device_mesh
+    count = int(mesh.shape[mesh.axis_names.index(distribution.batch_dim_name)])
+    return count, f"devices on the {distribution.batch_dim_name!r} mesh axis"

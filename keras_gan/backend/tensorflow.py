@@ -3,13 +3,27 @@
 import tensorflow as tf
 
 
+def _replicas():
+    ctx = tf.distribute.get_replica_context()
+    return 1 if ctx is None else ctx.num_replicas_in_sync
+
+
 def value_and_grad(fn, variables):
-    """Returns `(loss, aux), grads` of `fn()` w.r.t. `variables` (GradientTape)."""
+    """Returns `(loss, aux), grads` of `fn()` w.r.t. `variables` (GradientTape).
+
+    Under a `tf.distribute` strategy with N replicas, each replica's loss is
+    the mean over its share of the batch, and Keras' optimizers *sum* the
+    replicas' gradients. The gradients returned here are those of `loss / N`,
+    so that the sum is the gradient of the mean over the global batch (what
+    Keras' own train step does with `scale_loss_for_distribution`).
+    """
     variables = list(variables)
     with tf.GradientTape() as tape:
         loss, aux = fn()
+        n = _replicas()
+        scaled = loss if n == 1 else loss * tf.cast(1.0 / n, loss.dtype)
     grads = tape.gradient(
-        loss,
+        scaled,
         [v.value for v in variables],
         unconnected_gradients=tf.UnconnectedGradients.ZERO,
     )
@@ -67,3 +81,67 @@ def get_global_rng_state():
 
 def set_global_rng_state(state):
     del state
+
+
+def replica_context():
+    """`(replica index, number of replicas)` of the current `tf.distribute` replica."""
+    ctx = tf.distribute.get_replica_context()
+    if ctx is None or ctx.num_replicas_in_sync == 1:
+        return 0, 1
+    return ctx.replica_id_in_sync_group, ctx.num_replicas_in_sync
+
+
+def replica_mean(x):
+    """Mean of `x` over the replicas (all-reduce); `x` itself with one replica."""
+    ctx = tf.distribute.get_replica_context()
+    if ctx is None or ctx.num_replicas_in_sync == 1:
+        return x
+    return ctx.all_reduce(tf.distribute.ReduceOp.MEAN, x)
+
+
+def check_variables(variables, strategy=None):
+    """Raises if a `tf.distribute` strategy with several replicas is in use
+    (`strategy`, else the one in scope) but some `variables` were created
+    outside its scope: every replica would update them in turn."""
+    strategy = strategy or tf.distribute.get_strategy()
+    count = strategy.num_replicas_in_sync
+    if count == 1:
+        return
+    outside = [
+        v.path for v in variables
+        if not isinstance(v.value, tf.distribute.DistributedValues)
+    ]
+    if outside:
+        raise ValueError(
+            f"The GAN runs under a {type(strategy).__name__} with {count} "
+            "replicas, but some of its variables were created outside "
+            "`strategy.scope()`. Build the generator, the discriminator and "
+            "the GAN, and call gan.compile(), inside `with strategy.scope():`. "
+            f"Received: {len(outside)} variables outside the scope, e.g. "
+            f"{', '.join(outside[:3])}"
+        )
+
+
+def prepare_fit(gan, facts):
+    """Checks a `tf.distribute` set-up; returns `(replicas, what they are called)`.
+
+    Every variable (G, D, the EMA copy, both optimizers, RNG state, metrics)
+    must have been created under the strategy `fit` runs in.
+    """
+    del facts
+    strategy = gan.distribute_strategy
+    variables = list(gan.variables) + list(gan.optimizer.variables)
+    check_variables(variables, strategy)
+    if strategy.num_replicas_in_sync == 1 and not tf.distribute.has_strategy():
+        inner = [v for v in variables
+                 if isinstance(v.value, tf.distribute.DistributedValues)]
+        if inner:
+            raise ValueError(
+                "Some of the GAN's variables were created inside a "
+                "`tf.distribute` strategy scope but the GAN itself was not. "
+                "Create the GAN inside the same `strategy.scope()` as its "
+                f"networks. Received: variable {inner[0].path!r} is distributed"
+            )
+    return strategy.num_replicas_in_sync, (
+        f"replicas of the {type(strategy).__name__}"
+    )

@@ -3,10 +3,26 @@
 import warnings
 
 import torch
+import torch.distributed as dist
+
+
+def _world():
+    """`(rank, world size)` of the `torch.distributed` process group, else `(0, 1)`."""
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
 
 
 def value_and_grad(fn, variables):
-    """Returns `(loss, aux), grads` of `fn()` w.r.t. `variables` (autograd)."""
+    """Returns `(loss, aux), grads` of `fn()` w.r.t. `variables` (autograd).
+
+    In a `torch.distributed` process group of N processes, the gradients (the
+    penalty's second-order terms included, since they are part of `grads`),
+    the loss and the scalar `aux` values are averaged over the processes with
+    one all-reduce, so every process applies the same update and logs the
+    global means. (DDP's hooks only run in `loss.backward()`, which a
+    gradient penalty cannot use, so the all-reduce is done here.)
+    """
     variables = list(variables)
     with torch.enable_grad():
         loss, aux = fn()
@@ -18,7 +34,22 @@ def value_and_grad(fn, variables):
     aux = torch.utils._pytree.tree_map(
         lambda t: t.detach() if isinstance(t, torch.Tensor) else t, aux
     )
-    return (loss.detach(), aux), grads
+    loss = loss.detach()
+    _, world = _world()
+    if world > 1:
+        leaves, spec = torch.utils._pytree.tree_flatten(aux)
+        tensors = grads + [loss] + leaves
+        flat = torch.cat([t.reshape(-1).to(torch.float32) for t in tensors])
+        dist.all_reduce(flat)
+        flat /= world
+        out, offset = [], 0
+        for t in tensors:
+            out.append(flat[offset:offset + t.numel()].view_as(t).to(t.dtype))
+            offset += t.numel()
+        grads = out[: len(grads)]
+        loss = out[len(grads)]
+        aux = torch.utils._pytree.tree_unflatten(out[len(grads) + 1:], spec)
+    return (loss, aux), grads
 
 
 def input_gradient(fn, x):
@@ -81,3 +112,73 @@ def get_global_rng_state():
 
 def set_global_rng_state(state):
     torch.set_rng_state(torch.from_numpy(state.astype("uint8")))
+
+
+def replica_context():
+    """`(rank, world size)` in a `torch.distributed` process group, else `(0, 1)`."""
+    return _world()
+
+
+def replica_mean(x):
+    """Mean of `x` over the processes (not differentiable); `x` with one process."""
+    _, world = _world()
+    if world == 1:
+        return x
+    y = x.detach().clone()
+    dist.all_reduce(y)
+    return y / world
+
+
+def check_variables(variables):
+    """Nothing to check: a torch process holds whole copies of its variables."""
+    del variables
+
+
+def prepare_fit(gan, facts):
+    """Synchronises the processes of a `torch.distributed` group before `fit`.
+
+    Checks that every process runs the same number of steps with the same
+    batch size (else a collective would wait forever), then copies every
+    variable of rank 0 (G, D, the EMA copy, both optimizers' state, the RNG
+    state) to the other ranks, so all replicas start identical.
+    Returns `(1, "processes")`: each process is given its own batch.
+    """
+    rank, world = _world()
+    if world == 1:
+        return 1, "processes"
+    gathered = [None] * world
+    dist.all_gather_object(gathered, dict(facts))
+    keys = sorted({k for f in gathered for k in f})
+    for key in keys:
+        values = [f.get(key) for f in gathered]
+        if any(v != values[0] for v in values):
+            per_rank = ", ".join(f"rank {i}: {v}" for i, v in enumerate(values))
+            raise ValueError(
+                f"Every process of the torch.distributed group must call fit() "
+                f"with the same {key.replace('_', ' ')}, or some would wait "
+                "forever for the others' gradients. Cut the data with "
+                "keras_gan.distributed.shard(x, global_batch_size). "
+                f"Received: {per_rank}"
+            )
+    seen = set()
+    variables = (
+        list(gan.variables)
+        + list(gan.optimizer.variables)
+        + [sg.state for sg in gan._seed_generators_to_save()]
+    )
+    with torch.no_grad():
+        for v in variables:
+            if id(v) in seen:
+                continue
+            seen.add(id(v))
+            value = v.value
+            if value.dtype in (torch.uint32, torch.uint64, torch.uint16):
+                buf = value.to(torch.int64)
+                dist.broadcast(buf, src=0)
+                v.assign(buf.to(value.dtype))
+            else:
+                buf = value.detach().clone()
+                dist.broadcast(buf, src=0)
+                v.assign(buf)
+    del rank
+    return 1, "processes"

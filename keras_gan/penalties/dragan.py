@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_gan import backend
+from keras_gan.distributed.noise import replica_uniform
 from keras_gan.penalties.penalty import Penalty
 from keras_gan.penalties.penalty import batch_uniform
 from keras_gan.penalties.penalty import norm_penalty
@@ -31,9 +32,15 @@ def dragan_penalty(
         Scalar penalty (unweighted).
     """
     real = ops.stop_gradient(ops.convert_to_tensor(real))
-    u = keras.random.uniform(ops.shape(real), dtype=keras.backend.standardize_dtype(real.dtype), seed=seed)
+    dtype = keras.backend.standardize_dtype(real.dtype)
+    u = replica_uniform(ops.shape(real), dtype=dtype, seed=seed)
     a = batch_uniform(real, seed)
-    x_hat = real + a * (c * ops.std(real) * u)
+    # std over the global batch: with data parallelism, replica means of
+    # E[x] and E[x^2] (equal shares) give the global moments.
+    mean = backend.replica_mean(ops.mean(real))
+    mean_sq = backend.replica_mean(ops.mean(ops.square(real)))
+    std = ops.sqrt(ops.maximum(mean_sq - ops.square(mean), 0.0))
+    x_hat = real + a * (c * std * u)
     grads = backend.input_gradient(discriminator_fn, x_hat)
     return norm_penalty(grads, target, False, epsilon)
 

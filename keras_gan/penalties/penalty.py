@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from keras_gan import backend
+from keras_gan.distributed.noise import replica_uniform
 from keras_gan.utils.registry import Registry
 
 
@@ -74,7 +75,7 @@ def norm_penalty(grads, target=1.0, one_sided=False, epsilon=1e-12):
 def batch_uniform(x, seed):
     """One U(0, 1) draw per sample, shaped to broadcast against `x`."""
     shape = (ops.shape(x)[0],) + (1,) * (len(x.shape) - 1)
-    return keras.random.uniform(
+    return replica_uniform(
         shape, dtype=keras.backend.standardize_dtype(x.dtype), seed=seed
     )
 
