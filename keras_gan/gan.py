@@ -11,6 +11,7 @@ from keras_gan import backend
 from keras_gan import losses as losses_lib
 from keras_gan import penalties as penalties_lib
 from keras_gan import validation
+from keras_gan.distributed.noise import decorrelate_layer_noise
 from keras_gan.distributed.noise import replica_normal
 from keras_gan.gan_optimizer import GANOptimizer
 from keras_gan.utils.atomic import atomic_path
@@ -595,7 +596,9 @@ class GAN(backend.GANTrainer, keras.Model):
         count, what = backend.prepare_fit(self, facts)
         check_global_batch(x, kwargs.get("batch_size"), count, what)
         index, world = backend.replica_context()
-        if isinstance(world, int) and world > 1 and index != 0:
+        if count > 1 or world > 1:
+            decorrelate_layer_noise(self, exclude=[self.seed_generator])
+        if world > 1 and index != 0:
             kwargs.setdefault("verbose", 0)  # one progress bar, on rank 0
 
     def save(self, filepath, overwrite=True, **kwargs):

@@ -10,7 +10,8 @@ up before the backend starts):
     KERAS_BACKEND=torch python tests/distributed_worker.py DIR CASES   # 1 process
 
 CASES is a comma-separated list of `bad` (set-ups that must be refused; the
-messages go to DIR/bad*.json) and `wgan_gp` (Wasserstein loss + WGAN-GP, 2 D steps), `r1_lazy`
+messages go to DIR/bad*.json), `dropout` (D's outputs with Dropout on each
+replica after fit, to DIR/dropout*.json; TF and torch) and `wgan_gp` (Wasserstein loss + WGAN-GP, 2 D steps), `r1_lazy`
 (non-saturating + R1 every 2nd D step, EMA), `dragan` or `conditional`.
 D has no Dropout: a layer's own random ops are not made replica-aware (see
 docs/guides/multi_device.md), so with Dropout the runs would differ; for the
@@ -52,6 +53,8 @@ CASES = {
     "r1": dict(loss="non_saturating", penalty="r1", ema_decay=0.9),
     "dragan": dict(loss="non_saturating", penalty="dragan"),
     "conditional": dict(loss="hinge", penalty="r1", ema_decay=0.9),
+    # JAX only: G's projection and D's convolutions split over a "model" axis
+    "model_parallel": dict(loss="wasserstein", penalty="wgan_gp", ema_decay=0.9),
 }
 
 
@@ -73,7 +76,7 @@ def generator(conditional):
         label = keras.Input((), dtype="int32")
         inputs.append(label)
         h = layers.Concatenate()([z, layers.Embedding(10, 4)(label)])
-    h = layers.Dense(7 * 7 * 8, use_bias=False)(h)
+    h = layers.Dense(7 * 7 * 8, use_bias=False, name="g_project")(h)
     if BACKEND == "tensorflow":
         h = layers.BatchNormalization(synchronized=True)(h)
     elif BACKEND == "jax":
@@ -102,6 +105,16 @@ def build(case, gan_scope=None):
             gan = keras_gan.GAN(G, D, LATENT, seed=3, **CASES[case])
         gan.compile(keras.optimizers.Adam(1e-3, beta_1=0.5),
                     keras.optimizers.Adam(1e-3, beta_1=0.5))
+    return gan
+
+
+def dropout_gan():
+    """The default DCGAN discriminator, with its Dropout(0.3)."""
+    keras.utils.set_random_seed(0)
+    G = keras_gan.models.dcgan_generator(LATENT, (28, 28, 1), filters=(8, 8, 8))
+    D = keras_gan.models.dcgan_discriminator((28, 28, 1), filters=(8, 8))
+    gan = keras_gan.GAN(G, D, LATENT, seed=3)
+    gan.compile()
     return gan
 
 
@@ -174,6 +187,19 @@ def run_tensorflow(out, case):
         with open(f"{base}.json", "w") as f:
             json.dump(found, f)
         return
+    if case == "dropout":
+        name, strategy = STRATEGIES[0]
+        if name != "multi":
+            return
+        with strategy.scope():
+            gan = dropout_gan()
+        gan.fit(x[:GLOBAL_BATCH], batch_size=GLOBAL_BATCH, verbose=0)
+        xb = tf.constant(x[:4])
+        outs = strategy.experimental_local_results(
+            strategy.run(lambda: gan.discriminator(xb, training=True)))
+        with open(f"{base}.json", "w") as f:
+            json.dump({"outputs": [np.asarray(o).ravel().tolist() for o in outs]}, f)
+        return
     for name, strategy in STRATEGIES:
         with strategy.scope():
             gan = build(case)
@@ -215,6 +241,13 @@ def run_jax(out, case):
         with open(f"{base}.json", "w") as f:
             json.dump(found, f)
         return
+    if case == "model_parallel":
+        mesh = keras.distribution.DeviceMesh((1, 2), ["batch", "model"],
+                                             devices=keras.distribution.list_devices())
+        layout = keras.distribution.LayoutMap(mesh)
+        layout["^g_project/kernel$"] = (None, "model")
+        layout["^conv2d(_\\d+)?/kernel$"] = (None, None, None, "model")
+        parallel = keras.distribution.ModelParallel(layout_map=layout, batch_dim_name="batch")
     for name, dist in (("multi", parallel), ("single", None)):
         keras.distribution.set_distribution(dist)
         gan = build(case)
@@ -223,17 +256,20 @@ def run_jax(out, case):
         sg = keras.random.SeedGenerator(7)
         z = jax.jit(
             lambda s: keras.random.normal((GLOBAL_BATCH, LATENT), seed=s),
-            out_shardings=None if dist is None else
+            out_shardings=None if dist is None or case == "model_parallel" else
             jax.sharding.NamedSharding(dist.device_mesh.backend_mesh,
                                        jax.sharding.PartitionSpec("batch")),
         )(sg.state.value)
         shards = sorted(z.addressable_shards, key=lambda s: s.index[0].start or 0)
         noise = [np.asarray(s.data) for s in shards]
-        spread = 0.0
+        spread, split = 0.0, []
         for v in gan.variables + gan.optimizer.variables:
+            if not v.value.sharding.is_fully_replicated:
+                split.append(v.path)  # model-parallel: each device holds a slice
+                continue
             copies = [np.asarray(c.data).astype("float64") for c in v.value.addressable_shards]
             spread = max([spread] + [float(np.abs(c - copies[0]).max()) for c in copies])
-        extra = {"replica_spread": spread,
+        extra = {"replica_spread": spread, "split_variables": split,
                  "replicas": len(gan.generator.weights[0].value.sharding.device_set)}
         save(f"{base}.{name}.npz", first, last, logs, noise, extra)
     keras.distribution.set_distribution(None)
@@ -254,6 +290,13 @@ def run_torch(out, case):
         })
         with open(f"{base}.rank{rank}.json", "w") as f:
             json.dump(found, f)
+        return
+    if case == "dropout":
+        gan = dropout_gan()
+        gan.fit(keras_gan.distributed.shard(x, GLOBAL_BATCH)[:batch], batch_size=batch, verbose=0)
+        out = keras.ops.convert_to_numpy(gan.discriminator(x[:4], training=True))
+        with open(f"{base}.rank{rank}.json", "w") as f:
+            json.dump({"outputs": out.ravel().tolist()}, f)
         return
     xs, ys = keras_gan.distributed.shard((x, y), GLOBAL_BATCH)
     # Each rank starts from *different* weights and RNG state: fit copies rank 0's.

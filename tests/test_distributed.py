@@ -13,6 +13,7 @@ one, and saves what is compared here.
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -25,7 +26,8 @@ import keras_gan
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORKER = os.path.join(HERE, "distributed_worker.py")
 BACKEND = keras.backend.backend()
-CASES = ["wgan_gp", "r1_lazy", "dragan", "conditional"]
+CASES = ["wgan_gp", "r1_lazy", "dragan", "conditional"] + (
+    ["model_parallel"] if BACKEND == "jax" else [])
 
 # Measured largest differences between 2 devices and 1 (float32, 4 steps,
 # Adam lr 1e-3): TF 1.4e-7, JAX 4.1e-7, torch 4.6e-6 (DRAGAN's moments).
@@ -41,7 +43,7 @@ def _run(args, env, timeout=600):
 def results(tmp_path_factory):
     out = str(tmp_path_factory.mktemp("distributed"))
     env = dict(os.environ, KERAS_BACKEND=BACKEND, TF_CPP_MIN_LOG_LEVEL="3")
-    cases = ",".join(["bad"] + CASES)
+    cases = ",".join(["bad"] + CASES + (["dropout"] if BACKEND != "jax" else []))
     if BACKEND == "jax":
         env["XLA_FLAGS"] = "--xla_force_host_platform_device_count=2"
     if BACKEND == "torch":
@@ -66,9 +68,15 @@ def results(tmp_path_factory):
         for case in CASES:
             found[case]["rank1"] = load(case, "rank1")
         bad = [json.load(open(os.path.join(out, f"bad.rank{r}.json"))) for r in (0, 1)]
+        dropout = [json.load(open(os.path.join(out, f"dropout.rank{r}.json")))["outputs"]
+                   for r in (0, 1)]
     else:
         bad = [json.load(open(os.path.join(out, "bad.json")))]
+        dropout = None
+        if BACKEND == "tensorflow":
+            dropout = json.load(open(os.path.join(out, "dropout.json")))["outputs"]
     found["bad"] = bad
+    found["dropout"] = dropout
     return found
 
 
@@ -97,6 +105,17 @@ def test_two_devices_with_global_batch_b_match_one_device_with_batch_b(results, 
         np.testing.assert_allclose(multi["logs"][key], values, rtol=1e-4, atol=1e-5, err_msg=key)
 
 
+@pytest.mark.skipif(BACKEND != "jax", reason="keras.distribution.ModelParallel is JAX's")
+def test_model_parallel_layout_splits_the_weights_it_names(results):
+    split = results["model_parallel"]["multi"]["extra"]["split_variables"]
+    # G's projection and D's two convolutions (and their Adam moments, EMA copy)
+    names = set(split)
+    assert "g_project/kernel" in names, split
+    assert len({p for p in names if re.match(r"^conv2d(_\d+)?/kernel$", p)}) == 2, split
+    # nothing else: the rest are their Adam moments (adam_k/<name>_kernel_...)
+    assert all(("g_project" in p or "conv2d" in p) and "kernel" in p for p in names), split
+
+
 def test_each_replica_draws_different_noise_that_tiles_the_one_device_draw(results):
     multi, single = results["wgan_gp"]["multi"], results["wgan_gp"]["single"]
     if BACKEND == "torch":
@@ -121,6 +140,17 @@ def test_replicas_hold_identical_weights_after_several_steps(results):
             assert results[case]["multi"]["extra"]["replica_spread"] == 0.0, case
 
 
+def test_dropout_masks_differ_between_replicas(results):
+    """Same D weights, same input, training=True: the replicas' outputs differ
+    because each draws its own dropout mask (JAX: one global mask, nothing to
+    check)."""
+    if BACKEND == "jax":
+        pytest.skip("JAX's step draws one mask for the global batch")
+    a, b = np.asarray(results["dropout"][0]), np.asarray(results["dropout"][1])
+    assert a.shape == b.shape == (4,)
+    assert float(np.abs(a - b).max()) > 1e-3
+
+
 def test_bad_set_ups_are_refused_with_a_clear_error(results):
     for found in results["bad"]:
         if BACKEND == "torch":
@@ -134,7 +164,7 @@ def test_bad_set_ups_are_refused_with_a_clear_error(results):
         assert "cannot be split evenly" in found["remainder"]
         assert "x[:32]" in found["remainder"]
         scope = "strategy.scope()" if BACKEND == "tensorflow" else "set_distribution"
-        assert scope in found["outside"] and "dense" in found["outside"]
+        assert scope in found["outside"] and "g_project/kernel" in found["outside"]
 
 
 # ------------------------------------------------------------ in-process units

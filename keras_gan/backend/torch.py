@@ -180,5 +180,9 @@ def prepare_fit(gan, facts):
                 buf = value.detach().clone()
                 dist.broadcast(buf, src=0)
                 v.assign(buf)
-    del rank
+        # Keras' torch Dropout without `seed=` draws from torch's global
+        # generator: give every rank its own stream, derived from rank 0's.
+        base = torch.randint(0, 2**62, (1,), dtype=torch.int64)
+        dist.broadcast(base, src=0)
+        torch.manual_seed(int(base.item()) + 7919 * rank)
     return 1, "processes"

@@ -17,9 +17,11 @@ one device would draw for the whole batch (different on every replica, and
 the same as on one device).
 """
 
+from keras_gan.distributed.noise import decorrelate_layer_noise
 from keras_gan.distributed.noise import replica_normal
 from keras_gan.distributed.noise import replica_uniform
 from keras_gan.distributed.sharding import shard
 from keras_gan.backend import replica_context
 
-__all__ = ["replica_context", "replica_normal", "replica_uniform", "shard"]
+__all__ = [
+    "decorrelate_layer_noise","replica_context", "replica_normal", "replica_uniform", "shard"]

@@ -72,3 +72,49 @@ def replica_uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
         ),
         shape,
     )
+
+
+def decorrelate_layer_noise(model, exclude=()):
+    """Makes the layers' own random ops (Dropout, GaussianNoise) differ per replica.
+
+    A layer draws its noise from its `SeedGenerator`, whose state is the same
+    on every replica (mirrored on TensorFlow, broadcast on torch), so without
+    this every replica would apply the same dropout mask. Afterwards, replica
+    r of N uses the seed `(s + 7919 r, counter)` instead of `(s, counter)`;
+    on one replica nothing changes. (A global mask cut into rows, as
+    `replica_normal` does, would need Keras' layers to draw differently.)
+    JAX needs none of this: its step sees the global batch.
+
+    Args:
+        model: a Keras layer or model; every SeedGenerator inside is changed
+            (once).
+        exclude: SeedGenerators to leave alone (the GAN's own, which feeds
+            `replica_normal`).
+
+    Returns:
+        The number of SeedGenerators changed.
+    """
+    skip = {id(s) for s in exclude}
+    changed = 0
+    for layer in model._flatten_layers(include_self=True, recursive=True):
+        for sg in getattr(layer, "_seed_generators", []):
+            if id(sg) in skip or getattr(sg, "_keras_gan_per_replica", False):
+                continue
+            sg.next = _per_replica_next(sg)
+            sg._keras_gan_per_replica = True
+            changed += 1
+    return changed
+
+
+def _per_replica_next(sg):
+    plain = type(sg).next.__get__(sg)
+
+    def next(ordered=True):
+        seed = plain(ordered)
+        index, count = backend.replica_context()
+        if isinstance(count, int) and count == 1:
+            return seed
+        step = ops.cast(index, seed.dtype) * ops.cast(7919, seed.dtype)
+        return seed + ops.stack([step, ops.zeros((), seed.dtype)])
+
+    return next
