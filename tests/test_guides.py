@@ -40,6 +40,14 @@ and with these stand-ins for what a user's machine provides:
   are published there under a temporary zoo table, and the guide's
   `publish` uploads to it.
 
+A block whose first line is `# file: NAME.py` is a standalone script (the
+multi-device guide has one per backend); it is not run in-process.
+`test_multi_device_script_runs` runs the current backend's script in fresh
+processes, with its launch command, on two simulated CPU devices, with
+`epochs=N` -> 1, the narrow filters above written into the builder calls,
+`KERAS_HOME` holding a 512-digit `mnist.npz` made from the bundled sample,
+and on TensorFlow, `MirroredStrategy()` -> two logical CPU devices.
+
 The ```bash blocks are not run. Every `keras-gan ...` line in them must
 parse with the real argument parser, and `--help` of every subcommand they
 use must exit with 0.
@@ -77,6 +85,7 @@ SUBSTITUTIONS = (
 )
 FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 NOT_RUN = "# not run"
+SCRIPT = "# file: "
 DCGAN_OUTPUT = os.path.join("outputs", "dcgan", "gan.keras")
 # Narrow convolutions by default in the model builders (a guide's own
 # `filters=` would still win): the same layers, a fraction of the compute.
@@ -107,8 +116,8 @@ def guide_source(name):
         lines = [""] * (f.read().count("\n") + 1)
     found = False
     for start, code in code_blocks(name, "python"):
-        if code.startswith(NOT_RUN):
-            continue
+        if code.startswith(NOT_RUN) or code.startswith(SCRIPT):
+            continue  # scripts run in their own processes (test_guide_scripts_run)
         found = True
         for i, line in enumerate(code.splitlines()):
             lines[start + i] = line
@@ -363,3 +372,69 @@ def test_the_shell_commands_are_found():
     assert ("train", "--epochs") in found["resuming"]
     assert ("--backend", "torch") in found["backends"]
     assert all(found[name] for name in ("conditional", "multi_device"))
+
+
+# ------------------------------------------------- multi-device guide scripts
+SCRIPTS = {  # backend: (script, launcher prefix, extra env, line it prints)
+    "tensorflow": ("train_mirrored.py", [], {}, "replicas: 2"),
+    "jax": ("train_data_parallel.py", [],
+            {"XLA_FLAGS": "--xla_force_host_platform_device_count=2"}, "devices: 2"),
+    "torch": ("train_torchrun.py",
+              ["-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2"], {},
+              "rank 1 of 2"),
+}
+SCRIPT_SUBSTITUTIONS = (
+    (r"\b(epochs)(\s*=\s*)\d+", r"\g<1>\g<2>1"),
+    (r"dcgan_generator\(100, \(28, 28, 1\)\)", "dcgan_generator(100, (28, 28, 1), filters=(16, 8, 8))"),
+    (r"dcgan_discriminator\(\(28, 28, 1\)\)", "dcgan_discriminator((28, 28, 1), filters=(8, 8))"),
+    (r"tf\.distribute\.MirroredStrategy\(\)",
+     'tf.config.set_logical_device_configuration(tf.config.list_physical_devices("CPU")[0], '
+     "[tf.config.LogicalDeviceConfiguration()] * 2) or "
+     'tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])'),
+)
+
+
+def guide_scripts(name):
+    """{file name: code} of the guide's `# file:` blocks."""
+    scripts = {}
+    for _, code in code_blocks(name, "python"):
+        if code.startswith(SCRIPT):
+            scripts[code.splitlines()[0][len(SCRIPT):].strip()] = code
+    return scripts
+
+
+def test_the_multi_device_guide_has_a_script_per_backend():
+    scripts = guide_scripts("multi_device")
+    assert sorted(scripts) == sorted(s[0] for s in SCRIPTS.values())
+    for backend, (script, *_) in SCRIPTS.items():
+        assert f'os.environ["KERAS_BACKEND"] = "{backend}"' in scripts[script]
+        launch = "torchrun --standalone --nproc_per_node=2" if backend == "torch" else "python"
+        assert f"{launch} {script}" in open(guide_path("multi_device")).read()
+
+
+def test_multi_device_script_runs(tmp_path):
+    """The current backend's script, launched as the guide says, on two CPU devices."""
+    import subprocess
+    import sys
+
+    backend = keras.backend.backend()
+    script, launcher, env_extra, printed = SCRIPTS[backend]
+    code = guide_scripts("multi_device")[script]
+    for pattern, replacement in SCRIPT_SUBSTITUTIONS:
+        code = re.sub(pattern, replacement, code)
+    (tmp_path / script).write_text(code)
+    datasets = tmp_path / "keras-home" / "datasets"
+    datasets.mkdir(parents=True)
+    with np.load(mnist_module.SAMPLE_PATH, allow_pickle=False) as f:
+        np.savez(datasets / "mnist.npz", x_train=f["x_train"][:512], y_train=f["y_train"][:512],
+                 x_test=f["x_test"][:64], y_test=f["y_test"][:64])
+    env = dict(os.environ, KERAS_HOME=str(tmp_path / "keras-home"), TF_CPP_MIN_LOG_LEVEL="3",
+               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""), **env_extra)
+    proc = subprocess.run([sys.executable, *launcher, script], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=600)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-6000:]
+    assert printed in output, output[-3000:]
+    G = keras.saving.load_model(str(tmp_path / "generator.keras"))
+    samples = keras.ops.convert_to_numpy(G(np.zeros((2, 100), "float32")))
+    assert samples.shape == (2, 28, 28, 1) and np.all(np.abs(samples) <= 1)
