@@ -1,0 +1,282 @@
+"""keras_gan's `fit` against the same GAN written natively in each framework.
+
+    python benchmarks/training_speed.py [--repeats 2] [--steps 8] [--blocks 3]
+        [--only tensorflow jax torch] [--objectives ns wgan_gp]
+        [--data ../shared/data/mnist.npz] [--json results.json]
+
+The model is the tensorflow.org MNIST DCGAN (G 2.33 M, D 0.21 M parameters),
+latent 100, batch 128, Adam(2e-4, beta_1=0.5). Objectives: `ns`
+(non-saturating) and `wgan_gp` (Wasserstein + WGAN-GP, lambda 10, one D
+step per G step). Every measurement runs in a fresh process:
+
+- native TensorFlow: `tf.function` + `GradientTape`, fused Adam kernel,
+  without and with XLA (`jit_compile=True`);
+- native PyTorch: `nn.Module` + `torch.optim.Adam`, eager, and with the
+  forward/backward halves under `torch.compile`;
+- native JAX: Flax linen + Optax, one `jax.jit` step with donated state;
+- keras_gan: `GAN.fit` with the backend's defaults, on in-memory batches
+  (a backend tensor, repeated), and, for `ns`, on real MNIST arrays
+  (`fit(x, batch_size=128)`: Keras' own input pipeline).
+
+All processes run in turn, `--repeats` times, alternating, so slow and fast
+moments of the machine are shared out. Each process warms up (compilation
+included) for 3 steps, then times `--blocks` blocks of `--steps` steps (the
+result is read back after each block). The table shows the median over all
+blocks of all repeats, keras_gan/native ratios against the best native
+variant of the same framework, and each process' peak resident memory.
+"""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WARMUP = 3
+
+NATIVE = {  # (backend, variant): module, build kwargs
+    ("tensorflow", "tf.function"): ("tf_dcgan", {}),
+    ("tensorflow", "tf.function + XLA"): ("tf_dcgan", {"jit_compile": True}),
+    ("torch", "eager"): ("torch_dcgan", {}),
+    ("torch", "torch.compile"): ("torch_dcgan", {"compile": True}),
+    ("jax", "flax + optax, jit"): ("jax_dcgan", {}),
+}
+
+
+# ------------------------------------------------------------------ children
+def _timed_blocks(step_once, sync, steps, blocks):
+    for _ in range(WARMUP):
+        sync(step_once())
+    rates = []
+    for _ in range(blocks):
+        start = time.perf_counter()
+        for _ in range(steps):
+            out = step_once()
+        sync(out)
+        rates.append(steps / (time.perf_counter() - start))
+    return rates
+
+
+def _batch(n=128, seed=0):
+    import numpy as np
+
+    return np.random.default_rng(seed).uniform(-1, 1, (n, 28, 28, 1)).astype("float32")
+
+
+def child_native(cfg, steps, blocks):
+    import importlib
+
+    module_name, kwargs = NATIVE[(cfg["backend"], cfg["variant"])]
+    module = importlib.import_module(f"benchmarks.native.{module_name}")
+    step, n_params = module.build(cfg["objective"], **kwargs)
+    x = module.to_batch(_batch())
+    rates = _timed_blocks(lambda: step(x), module.sync, steps, blocks)
+    return {"rates": rates, "params": n_params}
+
+
+def child_keras_gan(cfg, steps, blocks):
+    import keras
+    import numpy as np
+
+    import keras_gan
+
+    G = keras_gan.models.dcgan_generator(100, (28, 28, 1))
+    D = keras_gan.models.dcgan_discriminator((28, 28, 1))
+    wgan = cfg["objective"] == "wgan_gp"
+    gan = keras_gan.GAN(G, D, 100, loss="wasserstein" if wgan else "non_saturating",
+                        penalty=keras_gan.penalties.WGANGP(weight=10.0) if wgan else None,
+                        seed=0)
+
+    def adam():
+        return keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.999, epsilon=1e-7)
+
+    gan.compile(adam(), adam())
+    total = WARMUP + steps * blocks
+    marks = {WARMUP - 1: None}
+    marks.update({WARMUP - 1 + steps * (i + 1): None for i in range(blocks)})
+
+    class Clock(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch in marks:
+                float(logs["d_loss"])  # the step has finished
+                marks[batch] = time.perf_counter()
+
+    if cfg["data"] == "mnist":
+        with np.load(cfg["mnist"]) as f:
+            x = keras_gan.data.to_gan_range(f["x_train"])
+        gan.fit(x, batch_size=128, steps_per_epoch=total, epochs=1, shuffle=True,
+                callbacks=[Clock()], verbose=0)
+    else:
+        data = _tensor_batches(_batch(), total)
+        gan.fit(data, steps_per_epoch=total, epochs=1, callbacks=[Clock()], verbose=0)
+    times = [marks[k] for k in sorted(marks)]
+    rates = [steps / (b - a) for a, b in zip(times, times[1:])]
+    n_params = sum(int(np.prod(w.shape)) for w in G.weights + D.weights)
+    return {"rates": rates, "params": n_params}
+
+
+def _tensor_batches(x, total):
+    """The same batch `total` times, already a backend tensor (no input pipeline)."""
+    import keras
+
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        return tf.data.Dataset.from_tensors(tf.constant(x)).repeat(total)
+    tensor = keras.ops.convert_to_tensor(x)
+
+    def batches():
+        for _ in range(total):
+            yield (tensor,)
+
+    return batches()
+
+
+def child(cfg, steps, blocks):
+    os.environ["KERAS_BACKEND"] = cfg["backend"]
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    sys.path.insert(0, ROOT)
+    import warnings
+
+    warnings.simplefilter("ignore")
+    start = time.perf_counter()
+    try:
+        if cfg["kind"] == "native":
+            out = child_native(cfg, steps, blocks)
+        else:
+            out = child_keras_gan(cfg, steps, blocks)
+    except Exception as e:  # e.g. torch.compile and double backward
+        out = {"error": f"{type(e).__name__}: {str(e).splitlines()[0][:160]}"}
+    out["seconds"] = time.perf_counter() - start
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+# -------------------------------------------------------------------- runner
+def configs(args):
+    found = []
+    for objective in args.objectives:
+        for backend in args.only:
+            for (b, variant) in NATIVE:
+                if b == backend:
+                    found.append(dict(kind="native", backend=b, variant=variant,
+                                      objective=objective))
+            found.append(dict(kind="keras_gan", backend=backend, variant="fit",
+                              objective=objective, data="tensor"))
+            if objective == "ns" and args.data and os.path.exists(args.data):
+                found.append(dict(kind="keras_gan", backend=backend, variant="fit, MNIST arrays",
+                                  objective=objective, data="mnist", mnist=args.data))
+    return found
+
+
+def versions():
+    out = {"python": platform.python_version()}
+    for name in ("keras", "tensorflow", "jax", "jaxlib", "torch", "flax", "optax", "numpy"):
+        try:
+            out[name] = __import__(name).__version__
+        except Exception:  # noqa: BLE001 (not installed)
+            pass
+    return out
+
+
+def run_child(cfg, args):
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", json.dumps(cfg), "--steps", str(args.steps),
+         "--blocks", str(args.blocks)],
+        capture_output=True, text=True, timeout=args.timeout,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    )
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
+    if not lines:
+        return {"error": (proc.stderr.strip().splitlines() or ["no output"])[-1][:160]}
+    return json.loads(lines[-1][len("RESULT "):])
+
+
+def key(cfg):
+    return (cfg["backend"], cfg["objective"], cfg["kind"], cfg["variant"])
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--repeats", type=int, default=2)
+    p.add_argument("--steps", type=int, default=8)
+    p.add_argument("--blocks", type=int, default=3)
+    p.add_argument("--only", nargs="+", default=["tensorflow", "torch", "jax"])
+    p.add_argument("--objectives", nargs="+", default=["ns", "wgan_gp"])
+    p.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data", "mnist.npz"))
+    p.add_argument("--json", help="also write the results here")
+    p.add_argument("--timeout", type=int, default=900)
+    p.add_argument("--child", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    if args.child:
+        print("RESULT " + json.dumps(child(json.loads(args.child), args.steps, args.blocks)))
+        return
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    todo = configs(args)
+    results = {key(c): {"cfg": c, "rates": [], "peak_mb": [], "errors": []} for c in todo}
+    started = time.time()
+    for rep in range(args.repeats):
+        for cfg in todo:
+            out = run_child(cfg, args)
+            r = results[key(cfg)]
+            if "error" in out:
+                r["errors"].append(out["error"])
+            else:
+                r["rates"].extend(out["rates"])
+                r["peak_mb"].append(out["peak_mb"])
+                r["params"] = out.get("params")
+            label = " ".join(str(v) for v in key(cfg))
+            rate = statistics.median(out["rates"]) if out.get("rates") else float("nan")
+            print(f"[{rep + 1}/{args.repeats}] {label:<55} {rate:6.2f} steps/s "
+                  f"{out.get('peak_mb', 0):6.0f} MB {out.get('error', '')}", flush=True)
+    print_tables(results, args, time.time() - started)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"date": time.strftime("%Y-%m-%d"), "machine": machine(),
+                       "versions": versions(), "command": " ".join(sys.argv),
+                       "results": [dict(r["cfg"], median=_median(r), rates=r["rates"],
+                                        peak_mb=max(r["peak_mb"], default=None),
+                                        errors=r["errors"]) for r in results.values()]},
+                      f, indent=1)
+
+
+def _median(r):
+    return statistics.median(r["rates"]) if r["rates"] else None
+
+
+def machine():
+    return f"{platform.machine()}, {os.cpu_count()} CPU cores, {platform.system()}"
+
+
+def print_tables(results, args, seconds):
+    print(f"\n{machine()}; {json.dumps(versions())}")
+    print(f"median steps/s over {args.repeats} repeats x {args.blocks} blocks of "
+          f"{args.steps} steps ({seconds / 60:.0f} min)\n")
+    print("| backend | objective | implementation | steps/s | vs best native | peak MB |")
+    print("|---|---|---|---:|---:|---:|")
+    for backend in args.only:
+        for objective in args.objectives:
+            rows = [r for r in results.values()
+                    if r["cfg"]["backend"] == backend and r["cfg"]["objective"] == objective]
+            natives = [_median(r) for r in rows if r["cfg"]["kind"] == "native" and _median(r)]
+            best = max(natives) if natives else None
+            for r in rows:
+                c, m = r["cfg"], _median(r)
+                name = (c["variant"] if c["kind"] == "native" else f"keras_gan {c['variant']}")
+                if m is None:
+                    print(f"| {backend} | {objective} | {name} | n/a | | |"
+                          f" <!-- {r['errors'][:1]} -->")
+                    continue
+                ratio = f"{m / best:.2f}x" if best else ""
+                print(f"| {backend} | {objective} | {name} | {m:.2f} | {ratio} | "
+                      f"{max(r['peak_mb']):.0f} |")
+
+
+if __name__ == "__main__":
+    main()
