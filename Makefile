@@ -7,7 +7,7 @@ STAMP := $(VENV)/.keras-gan-setup
 MNIST ?= $(firstword $(wildcard ../shared/data/mnist.npz))
 PYTEST_ARGS ?=
 
-.PHONY: setup demo test clean
+.PHONY: setup demo test bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ demo: setup
 # The test suite on every backend (KERAS_BACKEND = tensorflow, jax, torch).
 test: setup
 	$(BIN)/python tools/run_tests.py --backends $(BACKENDS) -- $(PYTEST_ARGS)
+
+# keras_gan's fit against native TF / torch / JAX code (prints a table;
+# about 15 min on a 2-core CPU). Installs Flax and Optax for the JAX natives.
+bench: setup
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[bench]"
+	$(BIN)/python benchmarks/training_speed.py $(if $(MNIST),--data $(MNIST)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) outputs .pytest_cache

@@ -23,6 +23,9 @@ import pytest
 
 import keras_gan
 
+# One xdist worker runs the whole module, so `results` is computed once.
+pytestmark = pytest.mark.xdist_group("distributed")
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 WORKER = os.path.join(HERE, "distributed_worker.py")
 BACKEND = keras.backend.backend()
