@@ -18,9 +18,7 @@ import xml.etree.ElementTree as ET
 # pytest-xdist workers cut its run from 544 s to 422 s on a 2-core machine.
 # TensorFlow and torch run multi-threaded steps already; xdist was not
 # measured for them and is not used.
-# `--dist loadgroup` keeps each `xdist_group` on one worker, so that a
-# module-scoped fixture (tests/test_distributed.py's subprocess runs) runs once.
-EXTRA_ARGS = {"jax": ["-n", "2", "--dist", "loadgroup"]}
+EXTRA_ARGS = {"jax": ["-n", "2"]}
 
 
 def run(backend, pytest_args):
