@@ -14,11 +14,12 @@ import time
 import xml.etree.ElementTree as ET
 
 
-# JAX's tests are bound by XLA compilation, which is single-threaded: two
-# pytest-xdist workers cut its run from 544 s to 422 s on a 2-core machine.
-# TensorFlow and torch run multi-threaded steps already; xdist was not
-# measured for them and is not used.
-EXTRA_ARGS = {"jax": ["-n", "2"]}
+# Two pytest-xdist workers, measured on the 2-core machine (2026-11-27):
+# JAX's tests are bound by single-threaded XLA compilation (544 s -> 422 s);
+# TensorFlow's by graph tracing and Python (458 s serial -> 265 s). torch's
+# eager steps already use both cores: 287 s serial, 332 s with two workers,
+# so torch runs serially.
+EXTRA_ARGS = {"jax": ["-n", "2"], "tensorflow": ["-n", "2"]}
 
 
 def run(backend, pytest_args):
