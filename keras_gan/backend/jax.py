@@ -12,6 +12,7 @@ by JAX tracers.
 
 import jax
 import jax.numpy as jnp
+import keras
 from keras import StatelessScope
 from keras.src.backend.common.stateless_scope import get_stateless_scope
 
@@ -163,8 +164,6 @@ def replica_mean(x):
 def check_variables(variables):
     """Raises if a `keras.distribution` is set but some `variables` were
     created before it (they live on one device, not laid out on the mesh)."""
-    import keras
-
     distribution = keras.distribution.distribution()
     if distribution is None:
         return
@@ -189,8 +188,6 @@ def check_variables(variables):
 def prepare_fit(gan, facts):
     """Checks a `keras.distribution` set-up; returns `(devices on the batch axis, name)`."""
     del facts
-    import keras
-
     distribution = keras.distribution.distribution()
     if distribution is None:
         return 1, "devices"
