@@ -506,6 +506,8 @@ class GAN(backend.GANTrainer, keras.Model):
         backend.check_variables(
             self.generator.variables + self.discriminator.variables
         )
+        for network in (self.generator, self.discriminator):
+            backend.accelerate_layers(network)
         optimizer = GANOptimizer(g, d)
         optimizer.build_pair(
             self.generator.trainable_variables,

@@ -1,0 +1,264 @@
+"""The torch backend's fast layer calls give Keras' results (torch only).
+
+`keras_gan.backend.accelerate_layers` replaces the `call` of covered
+Conv2D / Conv2DTranspose / BatchNormalization / Dropout instances on torch
+(see keras_gan/backend/torch_layers.py). Every test builds the same layer
+twice with the same weights, accelerates one, and compares outputs, input
+and weight gradients, second-order gradients (gradient penalties) and
+moving statistics with Keras' own call as the reference.
+"""
+
+import os
+
+import keras
+import numpy as np
+import pytest
+from keras import layers
+
+import keras_gan
+from keras_gan import backend
+
+TORCH = keras.backend.backend() == "torch"
+torch_only = pytest.mark.skipif(not TORCH, reason="torch backend only")
+
+
+def _pair(make, shape):
+    reference, fast = make(), make()
+    reference.build(shape)
+    fast.build(shape)
+    fast.set_weights(reference.get_weights())
+    return reference, fast, backend.accelerate_layers(fast)
+
+
+def _call_and_grads(layer, x, training, seed):
+    import torch
+
+    y = layer(x, training=training)
+    r = torch.tensor(np.random.default_rng(seed).normal(size=tuple(y.shape)).astype("float32"))
+    params = [v.value for v in layer.trainable_variables]
+    return y, torch.autograd.grad((y * r).sum(), [x, *params])
+
+
+def _compare(make, shape, training=True, expect_fast=True, seed=0):
+    import torch
+
+    reference, fast, patched = _pair(make, shape)
+    assert patched == ([fast.name] if expect_fast else []), patched
+    x_np = np.random.default_rng(seed).normal(size=shape).astype("float32")
+    x = torch.tensor(x_np, requires_grad=True)
+    y_ref, g_ref = _call_and_grads(reference, x, training, seed + 1)
+    y_fast, g_fast = _call_and_grads(fast, x, training, seed + 1)
+    assert tuple(y_fast.shape) == tuple(y_ref.shape)
+    scale = float(y_ref.detach().abs().max()) + 1e-6
+    np.testing.assert_allclose(
+        y_fast.detach().numpy(), y_ref.detach().numpy(), atol=2e-6 * scale, rtol=1e-5
+    )
+    for a, b in zip(g_fast, g_ref):
+        gscale = float(b.abs().max()) + 1e-6
+        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=2e-6 * gscale, rtol=1e-5)
+    # Moving statistics (batch normalization) and every other variable.
+    for a, b in zip(fast.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(a, b, atol=1e-6, rtol=1e-6)
+    return reference, fast
+
+
+TRANSPOSE_CASES = [
+    # kernel, strides, padding, output_padding
+    (5, 1, "same", None),  # the DCGAN's first layer
+    (5, 2, "same", None),  # the DCGAN's upsampling layers
+    (4, 2, "same", None),
+    (3, 3, "same", None),
+    (3, 2, "valid", None),
+    (2, 2, "valid", None),
+    (3, 2, "same", 1),
+    (5, 3, "same", 2),
+    ((3, 5), (2, 1), "same", None),
+]
+
+
+@torch_only
+@pytest.mark.parametrize("kernel, strides, padding, output_padding", TRANSPOSE_CASES)
+def test_conv2d_transpose_matches_keras(kernel, strides, padding, output_padding):
+    _compare(
+        lambda: layers.Conv2DTranspose(
+            6, kernel, strides=strides, padding=padding,
+            output_padding=output_padding, activation="relu",
+        ),
+        (3, 7, 8, 4),
+    )
+
+
+@torch_only
+@pytest.mark.parametrize(
+    "kernel, strides, padding",
+    [(5, 2, "same"), (5, 1, "same"), (4, 2, "same"), (3, 2, "valid"),
+     (2, 3, "same"), ((3, 1), (1, 2), "same")],
+)
+def test_conv2d_matches_keras(kernel, strides, padding):
+    _compare(
+        lambda: layers.Conv2D(6, kernel, strides=strides, padding=padding, activation="tanh"),
+        (3, 9, 8, 4),
+    )
+
+
+@torch_only
+@pytest.mark.parametrize(
+    "make, shape, training",
+    [
+        (lambda: layers.BatchNormalization(), (16, 12), True),
+        (lambda: layers.BatchNormalization(momentum=0.9, center=False), (16, 5, 5, 3), True),
+        (lambda: layers.BatchNormalization(scale=False, epsilon=1e-5), (16, 5, 5, 3), True),
+        (lambda: layers.BatchNormalization(), (16, 5, 5, 3), False),
+        # One value per channel: Keras' call (torch's fused kernel refuses it).
+        (lambda: layers.BatchNormalization(), (1, 7), True),
+    ],
+)
+def test_batch_normalization_matches_keras(make, shape, training):
+    reference, fast = _compare(make, shape, training=training)
+    if training and shape[0] > 1:  # the moving statistics moved, identically
+        assert not np.allclose(reference.moving_mean.numpy(), 0.0)
+
+
+@torch_only
+@pytest.mark.parametrize(
+    "make, shape",
+    [
+        # Keras' own call stays where the fast one does not apply.
+        (lambda: layers.Conv2D(4, 3, dilation_rate=2), (2, 9, 9, 3)),
+        (lambda: layers.Conv2D(6, 3, groups=3, padding="same"), (2, 9, 9, 3)),
+        (lambda: layers.Conv2D(4, 3, data_format="channels_first"), (2, 3, 9, 9)),
+        (lambda: layers.Conv2DTranspose(4, 3, strides=2, padding="valid", output_padding=1), (2, 5, 5, 3)),
+        (lambda: layers.Conv2DTranspose(4, 1, strides=2, padding="valid"), (2, 5, 5, 3)),
+        (lambda: layers.Conv2DTranspose(4, 3, dilation_rate=2), (2, 5, 5, 3)),
+        (lambda: layers.BatchNormalization(axis=1), (4, 3, 5, 5)),
+        (lambda: layers.BatchNormalization(renorm=True), (8, 5)),
+        (lambda: layers.BatchNormalization(dtype="mixed_float16"), (8, 5)),
+        (lambda: layers.BatchNormalization(), (4, 3, 5, 5, 2)),
+        (lambda: layers.Dropout(0.3, seed=3), (8, 5)),
+        (lambda: layers.Dropout(0.3, noise_shape=(8, 1)), (8, 5)),
+    ],
+)
+def test_uncovered_configurations_keep_keras_call(make, shape):
+    _, fast, patched = _pair(make, shape)
+    assert patched == []
+    assert "call" not in vars(fast)
+
+
+@torch_only
+def test_dropout_keeps_keras_distribution():
+    import torch
+
+    layer = layers.Dropout(0.3)
+    layer.build((400, 500))
+    assert backend.accelerate_layers(layer) == [layer.name]
+    x = torch.ones(400, 500, requires_grad=True)
+    y = layer(x, training=True)
+    kept = (y != 0).float()
+    # Kept fraction 0.7 (200,000 draws: standard error 0.001); scaled by 1/0.7.
+    assert abs(float(kept.mean()) - 0.7) < 0.005
+    np.testing.assert_allclose(y[y != 0].detach().numpy(), 1 / 0.7, rtol=1e-6)
+    (grad,) = torch.autograd.grad(y.sum(), x)
+    np.testing.assert_allclose(grad.numpy(), kept.numpy() / 0.7, rtol=1e-6)
+    np.testing.assert_array_equal(layer(x, training=False).detach().numpy(), x.detach().numpy())
+    # The mask comes from torch's global generator, which checkpoints save.
+    torch.manual_seed(5)
+    a = layer(x, training=True)
+    torch.manual_seed(5)
+    b = layer(x, training=True)
+    np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+
+
+def _dcgan_pair(latent=8):
+    G = keras_gan.models.dcgan_generator(latent, (8, 8, 1), filters=(8, 6, 4))
+    D = keras_gan.models.dcgan_discriminator((8, 8, 1), filters=(4, 6), dropout=0.0)
+    return G, D
+
+
+@torch_only
+def test_gradient_penalty_second_order_matches_keras():
+    """WGAN-GP's double backward through the fast convolutions gives Keras' gradients."""
+    import torch
+
+    keras.utils.set_random_seed(0)
+    _, D_ref = _dcgan_pair()
+    D_fast = keras.models.clone_model(D_ref)
+    D_fast.set_weights(D_ref.get_weights())
+    assert len(backend.accelerate_layers(D_fast)) == 2  # the two Conv2D
+    x = torch.tensor(np.random.default_rng(1).normal(size=(6, 8, 8, 1)).astype("float32"))
+    penalty = keras_gan.penalties.WGANGP(weight=10.0)
+
+    def grads(D):
+        params = [v.value for v in D.trainable_variables]
+        with torch.enable_grad():
+            g = backend.input_gradient(lambda t: D(t, training=True), x)
+            loss = penalty.weight * ((g.square().sum((1, 2, 3)) + 1e-12).sqrt() - 1).square().mean()
+            return torch.autograd.grad(loss, params, allow_unused=True)
+
+    pairs = list(zip(grads(D_fast), grads(D_ref)))
+    # The last Dense layer's bias does not move the input gradient.
+    assert [a is None for a, _ in pairs] == [b is None for _, b in pairs]
+    pairs = [(a, b) for a, b in pairs if b is not None]
+    # Piecewise-linear D: the input gradient moves with the kernels only.
+    assert sum(float(b.abs().max()) > 0 for _, b in pairs) == 3
+    for a, b in pairs:
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-6 * float(b.abs().max()))
+
+
+def test_compile_accelerates_generator_and_discriminator(tmp_path):
+    G, D = _dcgan_pair()
+    gan = keras_gan.GAN(G, D, latent_dim=8, seed=0)
+    gan.compile()
+    fast = {
+        layer.name for net in (G, D) for layer in net._flatten_layers()
+        if "call" in vars(layer)
+    }
+    if TORCH:
+        # 3 transposed convolutions, 3 batch normalizations, 2 convolutions.
+        assert len(fast) == 8, fast
+    else:
+        assert fast == set()
+    gan.fit(np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 1)).astype("float32"),
+            batch_size=8, epochs=1, verbose=0)
+    # Saving is untouched: Keras' classes and configs, and the reloaded
+    # model is accelerated again by its own compile.
+    path = str(tmp_path / "gan.keras")
+    gan.save(path)
+    loaded = keras.models.load_model(path)
+    z = np.random.default_rng(2).normal(size=(4, 8)).astype("float32")
+    np.testing.assert_allclose(
+        keras.ops.convert_to_numpy(loaded.generator(z, training=False)),
+        keras.ops.convert_to_numpy(G(z, training=False)), atol=1e-5,
+    )
+    reloaded_fast = sum("call" in vars(layer) for layer in loaded.generator._flatten_layers())
+    assert reloaded_fast == (6 if TORCH else 0)
+
+
+@torch_only
+def test_environment_variable_turns_it_off(monkeypatch):
+    monkeypatch.setenv("KERAS_GAN_TORCH_FAST_LAYERS", "0")
+    G, D = _dcgan_pair()
+    assert backend.accelerate_layers(G) == []
+    monkeypatch.setenv("KERAS_GAN_TORCH_FAST_LAYERS", "1")
+    assert len(backend.accelerate_layers(G)) == 6
+    assert backend.accelerate_layers(G) == []  # once per layer
+
+
+@torch_only
+def test_fast_dcgan_training_matches_keras_call():
+    """Three GAN steps with and without the fast calls reach the same weights."""
+    results = []
+    for flag in ("0", "1"):
+        os.environ["KERAS_GAN_TORCH_FAST_LAYERS"] = flag
+        try:
+            keras.utils.set_random_seed(3)
+            G, D = _dcgan_pair()
+            gan = keras_gan.GAN(G, D, latent_dim=8, penalty=keras_gan.penalties.WGANGP(weight=10.0),
+                                loss="wasserstein", seed=1)
+            gan.compile()
+            x = np.random.default_rng(0).uniform(-1, 1, (24, 8, 8, 1)).astype("float32")
+            gan.fit(x, batch_size=8, epochs=1, shuffle=False, verbose=0)
+            results.append([w.copy() for w in G.get_weights() + D.get_weights()])
+        finally:
+            os.environ.pop("KERAS_GAN_TORCH_FAST_LAYERS", None)
+    for a, b in zip(*results):
+        np.testing.assert_allclose(a, b, atol=2e-5, rtol=1e-4)
