@@ -3,6 +3,7 @@
     python benchmarks/training_speed.py [--repeats 2] [--steps 8] [--blocks 3]
         [--only tensorflow jax torch] [--objectives ns wgan_gp]
         [--data ../shared/data/mnist.npz] [--json results.json]
+        [--steps-per-execution 1 4] [--keras-layer-calls] [--keras-gan-only]
 
 The model is the tensorflow.org MNIST DCGAN (G 2.33 M, D 0.21 M parameters),
 latent 100, batch 128, Adam(2e-4, beta_1=0.5). Objectives: `ns`
@@ -18,7 +19,10 @@ step per G step). Every measurement runs in a fresh process:
 - native JAX: Flax linen + Optax, one `jax.jit` step with donated state;
 - keras_gan: `GAN.fit` with the backend's defaults, on in-memory batches
   (a backend tensor, repeated), and, for `ns`, on real MNIST arrays
-  (`fit(x, batch_size=128)`: Keras' own input pipeline).
+  (`fit(x, batch_size=128)`: Keras' own input pipeline); with
+  `--steps-per-execution`, also with other `steps_per_execution` values;
+  with `--keras-layer-calls`, also on torch with Keras' own layer calls
+  instead of keras_gan's fast ones (`KERAS_GAN_TORCH_FAST_LAYERS=0`).
 
 All processes run in turn, `--repeats` times, alternating, so slow and fast
 moments of the machine are shared out. Each process warms up (compilation
@@ -100,10 +104,15 @@ def child_keras_gan(cfg, steps, blocks):
     def adam():
         return keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.999, epsilon=1e-7)
 
-    gan.compile(adam(), adam())
-    total = WARMUP + steps * blocks
-    marks = {WARMUP - 1: None}
-    marks.update({WARMUP - 1 + steps * (i + 1): None for i in range(blocks)})
+    spe = cfg.get("steps_per_execution", 1)
+    gan.compile(adam(), adam(), steps_per_execution=spe)
+    # Block edges fall on execution boundaries: with `steps_per_execution`
+    # k, callbacks see every k-th step only (warm-up and blocks round up).
+    warmup = -(-WARMUP // spe) * spe
+    steps = -(-steps // spe) * spe
+    total = warmup + steps * blocks
+    marks = {warmup - 1: None}
+    marks.update({warmup - 1 + steps * (i + 1): None for i in range(blocks)})
 
     class Clock(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
@@ -144,6 +153,8 @@ def _tensor_batches(x, total):
 
 def child(cfg, steps, blocks):
     os.environ["KERAS_BACKEND"] = cfg["backend"]
+    if cfg.get("keras_layer_calls"):  # torch: Keras' own layer calls (before the fast ones)
+        os.environ["KERAS_GAN_TORCH_FAST_LAYERS"] = "0"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     sys.path.insert(0, ROOT)
     import warnings
@@ -176,6 +187,16 @@ def configs(args):
                                       objective=objective))
             found.append(dict(kind="keras_gan", backend=backend, variant="fit",
                               objective=objective, data="tensor"))
+            for spe in args.steps_per_execution:
+                if spe != 1 and backend != "torch":  # Keras' torch trainer runs one step per call
+                    found.append(dict(kind="keras_gan", backend=backend,
+                                      variant=f"fit, steps_per_execution={spe}",
+                                      objective=objective, data="tensor",
+                                      steps_per_execution=spe))
+            if backend == "torch" and args.keras_layer_calls:
+                found.append(dict(kind="keras_gan", backend=backend,
+                                  variant="fit, Keras' own layer calls",
+                                  objective=objective, data="tensor", keras_layer_calls=True))
             if objective == "ns" and args.data and os.path.exists(args.data):
                 found.append(dict(kind="keras_gan", backend=backend, variant="fit, MNIST arrays",
                                   objective=objective, data="mnist", mnist=args.data))
@@ -220,6 +241,10 @@ def main():
                    help="only keras_gan's fit (e.g. to A/B a change to keras_gan)")
     p.add_argument("--tutorial", action="store_true",
                    help="also time the TF tutorial's simultaneous step (another algorithm)")
+    p.add_argument("--steps-per-execution", nargs="+", type=int, default=[1],
+                   help="also time keras_gan with these steps_per_execution values")
+    p.add_argument("--keras-layer-calls", action="store_true",
+                   help="also time keras_gan on torch with KERAS_GAN_TORCH_FAST_LAYERS=0")
     p.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data", "mnist.npz"))
     p.add_argument("--json", help="also write the results here")
     p.add_argument("--timeout", type=int, default=900)

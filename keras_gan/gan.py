@@ -300,7 +300,8 @@ class GAN(backend.GANTrainer, keras.Model):
         z = replica_normal(
             (batch, self.latent_dim), dtype=self.compute_dtype, seed=self.seed_generator
         )
-        fake = ops.stop_gradient(self._generate(z, labels, training=True))
+        # A constant to D's update; on torch, G's forward records no graph.
+        fake = backend.without_gradient(lambda: self._generate(z, labels, training=True))
         penalty = self.penalty
         if penalty is None or penalty.interval == 1:
             self._d_update(real, fake, labels, penalty)
@@ -500,6 +501,12 @@ class GAN(backend.GANTrainer, keras.Model):
                 `torch.compile` cannot double-backward.
             steps_per_execution: training steps per compiled call.
             run_eagerly: run the step eagerly (debugging).
+
+        On torch, `compile` also gives the covered `Conv2D`,
+        `Conv2DTranspose`, `BatchNormalization` and `Dropout` layers of G and
+        D faster eager calls with Keras' results (see the design notes,
+        "Faster layer calls on torch"); `KERAS_GAN_TORCH_FAST_LAYERS=0`
+        keeps Keras' own calls. Configs and saved files are unchanged.
         """
         g = _default_optimizer() if g_optimizer is None else g_optimizer
         d = _default_optimizer() if d_optimizer is None else d_optimizer

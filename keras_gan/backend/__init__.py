@@ -9,6 +9,8 @@ PyTorch. Every backend module exposes the same small surface:
 - `input_gradient(fn, x)`: the gradient of `sum(fn(x))` with respect to `x`,
   kept differentiable so that a penalty built from it trains the weights
   used inside `fn` (second-order gradients).
+- `without_gradient(fn)`: `fn()`'s result as a constant to any enclosing
+  differentiation (on torch, computed without recording a graph at all).
 - `apply_gradients(optimizer, grads, variables)`: one optimizer update.
 - `cond(pred, true_fn, false_fn)`: runs one of two side-effecting functions
   (variable updates only, no return value) on a scalar boolean tensor, so
@@ -52,6 +54,7 @@ if _BACKEND == "tensorflow":
     from keras_gan.backend.tensorflow import prepare_fit
     from keras_gan.backend.tensorflow import set_global_rng_state
     from keras_gan.backend.tensorflow import value_and_grad
+    from keras_gan.backend.tensorflow import without_gradient
 elif _BACKEND == "jax":
     from keras_gan.backend.jax import GANTrainer
     from keras_gan.backend.jax import accelerate_layers
@@ -66,6 +69,7 @@ elif _BACKEND == "jax":
     from keras_gan.backend.jax import prepare_fit
     from keras_gan.backend.jax import set_global_rng_state
     from keras_gan.backend.jax import value_and_grad
+    from keras_gan.backend.jax import without_gradient
 elif _BACKEND == "torch":
     from keras_gan.backend.torch import GANTrainer
     from keras_gan.backend.torch import accelerate_layers
@@ -80,6 +84,7 @@ elif _BACKEND == "torch":
     from keras_gan.backend.torch import prepare_fit
     from keras_gan.backend.torch import set_global_rng_state
     from keras_gan.backend.torch import value_and_grad
+    from keras_gan.backend.torch import without_gradient
 else:
     raise ImportError(
         "keras_gan supports the 'tensorflow', 'jax' and 'torch' Keras "
@@ -100,4 +105,5 @@ __all__ = [
     "prepare_fit",
     "set_global_rng_state",
     "value_and_grad",
+    "without_gradient",
 ]

@@ -96,6 +96,11 @@ def input_gradient(fn, x):
     return jax.grad(lambda x_: jnp.sum(fn(x_)))(x)
 
 
+def without_gradient(fn):
+    """`fn()` with every output behind `jax.lax.stop_gradient`."""
+    return jax.tree_util.tree_map(jax.lax.stop_gradient, fn())
+
+
 def apply_gradients(optimizer, grads, variables):
     optimizer.apply(grads, variables)
 

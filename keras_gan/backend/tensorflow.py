@@ -44,6 +44,11 @@ def input_gradient(fn, x):
     return tape.gradient(y, x)
 
 
+def without_gradient(fn):
+    """`fn()` with every output behind `tf.stop_gradient`."""
+    return tf.nest.map_structure(tf.stop_gradient, fn())
+
+
 def apply_gradients(optimizer, grads, variables):
     optimizer.apply(grads, variables)
 

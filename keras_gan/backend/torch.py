@@ -69,6 +69,13 @@ def input_gradient(fn, x):
     return grad
 
 
+def without_gradient(fn):
+    """`fn()` under `torch.no_grad()`: no graph is recorded, nothing is saved
+    for a backward pass (the eager counterpart of `stop_gradient`)."""
+    with torch.no_grad():
+        return fn()
+
+
 def apply_gradients(optimizer, grads, variables):
     with torch.no_grad():
         optimizer.apply(grads, variables)

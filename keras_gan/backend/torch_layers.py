@@ -140,13 +140,20 @@ def _batch_norm_call(self, inputs, training=None, mask=None):
     beta = self.beta.value if self.center else None
     x = inputs if inputs.ndim == 2 else inputs.movedim(-1, 1)
     if training and self.trainable:
+        # With momentum 1, torch's kernel writes the batch mean and the
+        # *unbiased* batch variance into the buffers it is given: the
+        # statistics come from the same pass as the output (a separate
+        # `var_mean` over channels-last memory cost more than the layer).
+        channels = inputs.shape[-1]
+        mean = torch.zeros(channels, dtype=inputs.dtype, device=inputs.device)
+        unbiased = torch.ones(channels, dtype=inputs.dtype, device=inputs.device)
+        y = F.batch_norm(x, mean, unbiased, gamma, beta, True, 1.0, self.epsilon)
         with torch.no_grad():
-            dims = tuple(range(inputs.ndim - 1))
-            variance, mean = torch.var_mean(inputs, dim=dims, correction=0)
+            n = inputs.numel() // channels
+            variance = unbiased * ((n - 1) / n)  # Keras uses the biased one
             m = self.momentum
             self.moving_mean.assign(self.moving_mean.value * m + mean * (1.0 - m))
             self.moving_variance.assign(self.moving_variance.value * m + variance * (1.0 - m))
-        y = F.batch_norm(x, None, None, gamma, beta, True, 0.0, self.epsilon)
     else:
         y = F.batch_norm(
             x, self.moving_mean.value, self.moving_variance.value, gamma, beta,
