@@ -5,7 +5,7 @@
 Runs the benchmark's non-saturating DCGAN step (see training_speed.py) under
 `cProfile` for `--steps` steps after 3 warm-up steps: the native torch code,
 keras_gan's train step with Keras' own layer calls
-(`KERAS_GAN_TORCH_FAST_LAYERS=0`), and keras_gan's train step as it runs by
+(`KERAS_GAN_FAST_LAYERS=0`), and keras_gan's train step as it runs by
 default (KERAS_BACKEND=torch, driven through `gan.train_step` on a fixed
 batch), and prints the time spent inside
 each torch function (cProfile's `tottime`: eager torch runs each operator
@@ -61,7 +61,7 @@ def native(steps):
 
 def keras_gan_step(steps, fast_layers=True):
     """keras_gan's step; `fast_layers=False`: Keras' own layer calls."""
-    os.environ["KERAS_GAN_TORCH_FAST_LAYERS"] = "1" if fast_layers else "0"
+    os.environ["KERAS_GAN_FAST_LAYERS"] = "1" if fast_layers else "0"
     import keras
     import numpy as np
 

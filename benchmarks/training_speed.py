@@ -21,8 +21,8 @@ step per G step). Every measurement runs in a fresh process:
   (a backend tensor, repeated), and, for `ns`, on real MNIST arrays
   (`fit(x, batch_size=128)`: Keras' own input pipeline); with
   `--steps-per-execution`, also with other `steps_per_execution` values;
-  with `--keras-layer-calls`, also on torch with Keras' own layer calls
-  instead of keras_gan's fast ones (`KERAS_GAN_TORCH_FAST_LAYERS=0`).
+  with `--keras-layer-calls`, also on TF and torch with Keras' own layer
+  calls instead of keras_gan's fast ones (`KERAS_GAN_FAST_LAYERS=0`).
 
 All processes run in turn, `--repeats` times, alternating, so slow and fast
 moments of the machine are shared out. Each process warms up (compilation
@@ -153,8 +153,8 @@ def _tensor_batches(x, total):
 
 def child(cfg, steps, blocks):
     os.environ["KERAS_BACKEND"] = cfg["backend"]
-    if cfg.get("keras_layer_calls"):  # torch: Keras' own layer calls (before the fast ones)
-        os.environ["KERAS_GAN_TORCH_FAST_LAYERS"] = "0"
+    if cfg.get("keras_layer_calls"):  # Keras' own layer calls (before keras_gan's fast ones)
+        os.environ["KERAS_GAN_FAST_LAYERS"] = "0"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     sys.path.insert(0, ROOT)
     import warnings
@@ -193,7 +193,7 @@ def configs(args):
                                       variant=f"fit, steps_per_execution={spe}",
                                       objective=objective, data="tensor",
                                       steps_per_execution=spe))
-            if backend == "torch" and args.keras_layer_calls:
+            if backend != "jax" and args.keras_layer_calls:
                 found.append(dict(kind="keras_gan", backend=backend,
                                   variant="fit, Keras' own layer calls",
                                   objective=objective, data="tensor", keras_layer_calls=True))
@@ -244,7 +244,7 @@ def main():
     p.add_argument("--steps-per-execution", nargs="+", type=int, default=[1],
                    help="also time keras_gan with these steps_per_execution values")
     p.add_argument("--keras-layer-calls", action="store_true",
-                   help="also time keras_gan on torch with KERAS_GAN_TORCH_FAST_LAYERS=0")
+                   help="also time keras_gan on TF and torch with KERAS_GAN_FAST_LAYERS=0")
     p.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data", "mnist.npz"))
     p.add_argument("--json", help="also write the results here")
     p.add_argument("--timeout", type=int, default=900)

@@ -502,11 +502,12 @@ class GAN(backend.GANTrainer, keras.Model):
             steps_per_execution: training steps per compiled call.
             run_eagerly: run the step eagerly (debugging).
 
-        On torch, `compile` also gives the covered `Conv2D`,
-        `Conv2DTranspose`, `BatchNormalization` and `Dropout` layers of G and
-        D faster eager calls with Keras' results (see the design notes,
-        "Faster layer calls on torch"); `KERAS_GAN_TORCH_FAST_LAYERS=0`
-        keeps Keras' own calls. Configs and saved files are unchanged.
+        `compile` also gives covered layers of G and D faster calls with
+        Keras' results (torch: `Conv2D`, `Conv2DTranspose`,
+        `BatchNormalization`, `Dropout`; TensorFlow: fused
+        `BatchNormalization`; see the design notes, "Faster layer calls,
+        same results"). `KERAS_GAN_FAST_LAYERS=0` keeps Keras' own calls.
+        Configs and saved files are unchanged.
         """
         g = _default_optimizer() if g_optimizer is None else g_optimizer
         d = _default_optimizer() if d_optimizer is None else d_optimizer

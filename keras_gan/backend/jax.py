@@ -203,6 +203,6 @@ def prepare_fit(gan, facts):
 
 
 def accelerate_layers(model):
-    """Nothing to do: Keras' layers run inside one compiled step here."""
+    """Nothing to do: XLA compiles and fuses the whole step on JAX."""
     del model
     return []

@@ -2,6 +2,8 @@
 
 import tensorflow as tf
 
+from keras_gan.backend import tensorflow_layers
+
 
 def _replicas():
     ctx = tf.distribute.get_replica_context()
@@ -153,6 +155,10 @@ def prepare_fit(gan, facts):
 
 
 def accelerate_layers(model):
-    """Nothing to do: Keras' layers run inside one compiled step here."""
-    del model
-    return []
+    """Gives `model`'s covered BatchNormalization layers TensorFlow's fused kernel.
+
+    See `keras_gan/backend/tensorflow_layers.py`: same results as Keras'
+    call (moving statistics included). Returns the names of the layers
+    changed (none with `KERAS_GAN_FAST_LAYERS=0`).
+    """
+    return tensorflow_layers.accelerate(model)

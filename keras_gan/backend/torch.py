@@ -203,6 +203,6 @@ def accelerate_layers(model):
     See `keras_gan/backend/torch_layers.py`: transposed convolutions that
     compute only the outputs kept, channels-last convolutions without
     copies, fused batch normalization, cheaper dropout masks. Returns the
-    names of the layers changed (none with `KERAS_GAN_TORCH_FAST_LAYERS=0`).
+    names of the layers changed (none with `KERAS_GAN_FAST_LAYERS=0`).
     """
     return torch_layers.accelerate(model)

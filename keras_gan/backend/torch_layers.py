@@ -30,22 +30,14 @@ keeps Keras' code. Only the bound method of the instance changes: classes,
 configs, weights and saved files are Keras' own. The results equal Keras'
 up to float rounding (tests/test_torch_layers.py compares outputs,
 gradients, second-order gradients and moving statistics). Set
-`KERAS_GAN_TORCH_FAST_LAYERS=0` to keep Keras' calls.
+`KERAS_GAN_FAST_LAYERS=0` to keep Keras' calls.
 """
-
-import os
-import types
 
 import keras
 import torch
 from torch.nn import functional as F
 
-ENV_VAR = "KERAS_GAN_TORCH_FAST_LAYERS"
-
-
-def enabled():
-    """Whether `accelerate` patches layers (`KERAS_GAN_TORCH_FAST_LAYERS`, default on)."""
-    return os.environ.get(ENV_VAR, "1").strip().lower() not in ("0", "false", "no", "off")
+from keras_gan.backend import fast_layers
 
 
 # ------------------------------------------------------------------- helpers
@@ -212,26 +204,10 @@ def _channels_last_axis(layer):
 
 
 def accelerate(model):
-    """Gives every covered layer in `model` its fast torch `call`.
-
-    Args:
-        model: a built Keras layer or model (nested models are searched).
+    """Gives every covered layer in `model` its fast call (see the module doc).
 
     Returns:
         The names of the layers whose `call` was replaced (empty when
-        `KERAS_GAN_TORCH_FAST_LAYERS=0`).
+        `KERAS_GAN_FAST_LAYERS=0`).
     """
-    if not enabled():
-        return []
-    patched = []
-    for layer in model._flatten_layers(include_self=True, recursive=True):
-        fast = _fast_call(layer)
-        if fast is None or getattr(layer, "_keras_gan_fast_call", False):
-            continue
-        # An instance attribute shadows the class' `call`; Keras' __call__
-        # looks `self.call` up on every call. Keras' `Layer.__setattr__`
-        # would try to track the bound method, so `object.__setattr__`.
-        object.__setattr__(layer, "call", types.MethodType(fast, layer))
-        object.__setattr__(layer, "_keras_gan_fast_call", True)
-        patched.append(layer.name)
-    return patched
+    return fast_layers.patch(model, _fast_call)

@@ -1,11 +1,13 @@
-"""The torch backend's fast layer calls give Keras' results (torch only).
+"""keras_gan's fast layer calls give Keras' results (torch and TensorFlow).
 
 `keras_gan.backend.accelerate_layers` replaces the `call` of covered
 Conv2D / Conv2DTranspose / BatchNormalization / Dropout instances on torch
-(see keras_gan/backend/torch_layers.py). Every test builds the same layer
-twice with the same weights, accelerates one, and compares outputs, input
-and weight gradients, second-order gradients (gradient penalties) and
-moving statistics with Keras' own call as the reference.
+(keras_gan/backend/torch_layers.py) and of BatchNormalization on TensorFlow
+(fused kernel, keras_gan/backend/tensorflow_layers.py); on JAX it does
+nothing. Every test builds the same layer twice with the same weights,
+accelerates one, and compares outputs, input and weight gradients,
+second-order gradients (gradient penalties) and moving statistics with
+Keras' own call as the reference.
 """
 
 import os
@@ -18,8 +20,11 @@ from keras import layers
 import keras_gan
 from keras_gan import backend
 
-TORCH = keras.backend.backend() == "torch"
+BACKEND = keras.backend.backend()
+TORCH = BACKEND == "torch"
 torch_only = pytest.mark.skipif(not TORCH, reason="torch backend only")
+# Backends whose batch normalization keras_gan replaces (TF: fused kernel).
+bn_backends = pytest.mark.skipif(BACKEND == "jax", reason="nothing is replaced on JAX")
 
 
 def _pair(make, shape):
@@ -30,32 +35,40 @@ def _pair(make, shape):
     return reference, fast, backend.accelerate_layers(fast)
 
 
-def _call_and_grads(layer, x, training, seed):
-    import torch
+def _call_and_grads(layer, x_np, training, seed):
+    """`layer(x)` and the gradients of `sum(layer(x) * r)` w.r.t. x and the weights, as numpy."""
+    params = lambda: [v.value for v in layer.trainable_variables]  # noqa: E731
+    weight = lambda shape: np.random.default_rng(seed).normal(size=shape).astype("float32")  # noqa: E731
+    if TORCH:
+        import torch
 
-    y = layer(x, training=training)
-    r = torch.tensor(np.random.default_rng(seed).normal(size=tuple(y.shape)).astype("float32"))
-    params = [v.value for v in layer.trainable_variables]
-    return y, torch.autograd.grad((y * r).sum(), [x, *params])
+        x = torch.tensor(x_np, requires_grad=True)
+        y = layer(x, training=training)
+        grads = torch.autograd.grad((y * torch.tensor(weight(tuple(y.shape)))).sum(), [x, *params()])
+        return y.detach().numpy(), [g.numpy() for g in grads]
+    import tensorflow as tf
+
+    x = tf.constant(x_np)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = layer(x, training=training)
+        loss = tf.reduce_sum(y * weight(tuple(y.shape)))
+    grads = tape.gradient(loss, [x, *params()])
+    return y.numpy(), [g.numpy() for g in grads]
 
 
 def _compare(make, shape, training=True, expect_fast=True, seed=0):
-    import torch
-
     reference, fast, patched = _pair(make, shape)
     assert patched == ([fast.name] if expect_fast else []), patched
     x_np = np.random.default_rng(seed).normal(size=shape).astype("float32")
-    x = torch.tensor(x_np, requires_grad=True)
-    y_ref, g_ref = _call_and_grads(reference, x, training, seed + 1)
-    y_fast, g_fast = _call_and_grads(fast, x, training, seed + 1)
-    assert tuple(y_fast.shape) == tuple(y_ref.shape)
-    scale = float(y_ref.detach().abs().max()) + 1e-6
-    np.testing.assert_allclose(
-        y_fast.detach().numpy(), y_ref.detach().numpy(), atol=2e-6 * scale, rtol=1e-5
-    )
+    y_ref, g_ref = _call_and_grads(reference, x_np, training, seed + 1)
+    y_fast, g_fast = _call_and_grads(fast, x_np, training, seed + 1)
+    assert y_fast.shape == y_ref.shape
+    scale = float(np.abs(y_ref).max()) + 1e-6
+    np.testing.assert_allclose(y_fast, y_ref, atol=2e-6 * scale, rtol=1e-5)
     for a, b in zip(g_fast, g_ref):
-        gscale = float(b.abs().max()) + 1e-6
-        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=2e-6 * gscale, rtol=1e-5)
+        gscale = float(np.abs(b).max()) + 1e-6
+        np.testing.assert_allclose(a, b, atol=2e-6 * gscale, rtol=1e-5)
     # Moving statistics (batch normalization) and every other variable.
     for a, b in zip(fast.get_weights(), reference.get_weights()):
         np.testing.assert_allclose(a, b, atol=1e-6, rtol=1e-6)
@@ -101,7 +114,7 @@ def test_conv2d_matches_keras(kernel, strides, padding):
     )
 
 
-@torch_only
+@bn_backends
 @pytest.mark.parametrize(
     "make, shape, training",
     [
@@ -119,7 +132,7 @@ def test_batch_normalization_matches_keras(make, shape, training):
         assert not np.allclose(reference.moving_mean.numpy(), 0.0)
 
 
-@torch_only
+@bn_backends
 @pytest.mark.parametrize(
     "make, shape",
     [
@@ -212,11 +225,9 @@ def test_compile_accelerates_generator_and_discriminator(tmp_path):
         layer.name for net in (G, D) for layer in net._flatten_layers()
         if "call" in vars(layer)
     }
-    if TORCH:
-        # 3 transposed convolutions, 3 batch normalizations, 2 convolutions.
-        assert len(fast) == 8, fast
-    else:
-        assert fast == set()
+    # torch: 3 transposed convolutions, 3 batch normalizations, 2
+    # convolutions; TensorFlow: the 3 batch normalizations; JAX: none.
+    assert len(fast) == {"torch": 8, "tensorflow": 3, "jax": 0}[BACKEND], fast
     gan.fit(np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 1)).astype("float32"),
             batch_size=8, epochs=1, verbose=0)
     # Saving is untouched: Keras' classes and configs, and the reloaded
@@ -230,25 +241,35 @@ def test_compile_accelerates_generator_and_discriminator(tmp_path):
         keras.ops.convert_to_numpy(G(z, training=False)), atol=1e-5,
     )
     reloaded_fast = sum("call" in vars(layer) for layer in loaded.generator._flatten_layers())
-    assert reloaded_fast == (6 if TORCH else 0)
+    assert reloaded_fast == {"torch": 6, "tensorflow": 3, "jax": 0}[BACKEND]
 
 
-@torch_only
+@bn_backends
 def test_environment_variable_turns_it_off(monkeypatch):
-    monkeypatch.setenv("KERAS_GAN_TORCH_FAST_LAYERS", "0")
+    monkeypatch.setenv("KERAS_GAN_FAST_LAYERS", "0")
     G, D = _dcgan_pair()
     assert backend.accelerate_layers(G) == []
-    monkeypatch.setenv("KERAS_GAN_TORCH_FAST_LAYERS", "1")
-    assert len(backend.accelerate_layers(G)) == 6
+    monkeypatch.setenv("KERAS_GAN_FAST_LAYERS", "1")
+    assert len(backend.accelerate_layers(G)) == (6 if TORCH else 3)
     assert backend.accelerate_layers(G) == []  # once per layer
 
 
-@torch_only
+@pytest.mark.skipif(BACKEND != "tensorflow", reason="TensorFlow only")
+def test_tensorflow_replaces_batch_normalization_only():
+    """Inside TF's compiled step only batch normalization gains from a fused kernel."""
+    G, D = _dcgan_pair()
+    D_dropout = keras_gan.models.dcgan_discriminator((8, 8, 1), filters=(4, 6), dropout=0.3)
+    patched = backend.accelerate_layers(G) + backend.accelerate_layers(D_dropout)
+    assert len(patched) == 3
+    assert all(isinstance(G.get_layer(name), layers.BatchNormalization) for name in patched)
+
+
+@bn_backends
 def test_fast_dcgan_training_matches_keras_call():
     """Three GAN steps with and without the fast calls reach the same weights."""
     results = []
     for flag in ("0", "1"):
-        os.environ["KERAS_GAN_TORCH_FAST_LAYERS"] = flag
+        os.environ["KERAS_GAN_FAST_LAYERS"] = flag
         try:
             keras.utils.set_random_seed(3)
             G, D = _dcgan_pair()
@@ -259,6 +280,6 @@ def test_fast_dcgan_training_matches_keras_call():
             gan.fit(x, batch_size=8, epochs=1, shuffle=False, verbose=0)
             results.append([w.copy() for w in G.get_weights() + D.get_weights()])
         finally:
-            os.environ.pop("KERAS_GAN_TORCH_FAST_LAYERS", None)
+            os.environ.pop("KERAS_GAN_FAST_LAYERS", None)
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, atol=2e-5, rtol=1e-4)
