@@ -1,14 +1,17 @@
 """keras_gan's `fit` against the same GAN written natively in each framework.
 
     python benchmarks/training_speed.py [--repeats 2] [--steps 8] [--blocks 3]
-        [--only tensorflow jax torch] [--objectives ns wgan_gp]
+        [--only tensorflow jax torch] [--objectives ns wgan_gp r1 r1_lazy]
         [--data ../shared/data/mnist.npz] [--json results.json]
         [--steps-per-execution 1 4] [--keras-layer-calls] [--keras-gan-only]
 
 The model is the tensorflow.org MNIST DCGAN (G 2.33 M, D 0.21 M parameters),
 latent 100, batch 128, Adam(2e-4, beta_1=0.5). Objectives: `ns`
 (non-saturating) and `wgan_gp` (Wasserstein + WGAN-GP, lambda 10, one D
-step per G step). Every measurement runs in a fresh process:
+step per G step); for keras_gan only, also `r1` (non-saturating + R1,
+gamma 10, every D step) and `r1_lazy` (the same R1 every 16th D step, timed
+over whole 16-step periods), to give each penalty's cost against a plain
+step. Every measurement runs in a fresh process:
 
 - native TensorFlow: `tf.function` + `GradientTape`, fused Adam kernel,
   without and with XLA (`jit_compile=True`); with `--tutorial`, also the
@@ -44,6 +47,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WARMUP = 3
+LAZY_INTERVAL = 16
+# Objectives only keras_gan is timed on (no native code): the penalty's cost.
+KERAS_GAN_ONLY = ("r1", "r1_lazy")
 
 NATIVE = {  # (backend, variant): module, build kwargs
     ("tensorflow", "tf.function"): ("tf_dcgan", {}),
@@ -96,10 +102,15 @@ def child_keras_gan(cfg, steps, blocks):
 
     G = keras_gan.models.dcgan_generator(100, (28, 28, 1))
     D = keras_gan.models.dcgan_discriminator((28, 28, 1))
-    wgan = cfg["objective"] == "wgan_gp"
+    objective = cfg["objective"]
+    wgan = objective == "wgan_gp"
+    penalty = {
+        "wgan_gp": keras_gan.penalties.WGANGP(weight=10.0),
+        "r1": keras_gan.penalties.R1(gamma=10.0),
+        "r1_lazy": keras_gan.penalties.R1(gamma=10.0, interval=LAZY_INTERVAL),
+    }.get(objective)
     gan = keras_gan.GAN(G, D, 100, loss="wasserstein" if wgan else "non_saturating",
-                        penalty=keras_gan.penalties.WGANGP(weight=10.0) if wgan else None,
-                        seed=0)
+                        penalty=penalty, seed=0)
 
     def adam():
         return keras.optimizers.Adam(2e-4, beta_1=0.5, beta_2=0.999, epsilon=1e-7)
@@ -110,6 +121,8 @@ def child_keras_gan(cfg, steps, blocks):
     # k, callbacks see every k-th step only (warm-up and blocks round up).
     warmup = -(-WARMUP // spe) * spe
     steps = -(-steps // spe) * spe
+    if objective == "r1_lazy":  # every block holds whole penalty periods
+        steps = -(-steps // LAZY_INTERVAL) * LAZY_INTERVAL
     total = warmup + steps * blocks
     marks = {warmup - 1: None}
     marks.update({warmup - 1 + steps * (i + 1): None for i in range(blocks)})
@@ -178,7 +191,8 @@ def configs(args):
     found = []
     for objective in args.objectives:
         for backend in args.only:
-            for (b, variant) in ([] if args.keras_gan_only else NATIVE):
+            natives = [] if args.keras_gan_only or objective in KERAS_GAN_ONLY else NATIVE
+            for (b, variant) in natives:
                 tutorial = variant.startswith("tutorial")
                 if tutorial and (objective != "ns" or not args.tutorial):
                     continue
@@ -187,8 +201,11 @@ def configs(args):
                                       objective=objective))
             found.append(dict(kind="keras_gan", backend=backend, variant="fit",
                               objective=objective, data="tensor"))
+            if objective in KERAS_GAN_ONLY:  # the penalty's cost: plain fit only
+                continue
             for spe in args.steps_per_execution:
-                if spe != 1 and backend != "torch":  # Keras' torch trainer runs one step per call
+                # Keras' torch trainer runs one step per call; ns shows the effect.
+                if spe != 1 and backend != "torch" and objective == "ns":
                     found.append(dict(kind="keras_gan", backend=backend,
                                       variant=f"fit, steps_per_execution={spe}",
                                       objective=objective, data="tensor",
@@ -291,6 +308,15 @@ def machine():
     return f"{platform.machine()}, {os.cpu_count()} CPU cores, {platform.system()}"
 
 
+def _keras_gan_fit(results, backend, objective):
+    for r in results.values():
+        c = r["cfg"]
+        if (c["backend"], c["objective"], c["kind"], c["variant"]) == (
+                backend, objective, "keras_gan", "fit"):
+            return _median(r)
+    return None
+
+
 def print_tables(results, args, seconds):
     print(f"\n{machine()}; {json.dumps(versions())}")
     print(f"median steps/s over {args.repeats} repeats x {args.blocks} blocks of "
@@ -314,6 +340,18 @@ def print_tables(results, args, seconds):
                 ratio = f"{m / best:.2f}x" if best else ""
                 print(f"| {backend} | {objective} | {name} | {m:.2f} | {ratio} | "
                       f"{max(r['peak_mb']):.0f} |")
+    penalised = [o for o in args.objectives if o != "ns"]
+    if "ns" in args.objectives and penalised:
+        print("\nkeras_gan fit: time per step against a plain (ns) step\n")
+        print("| backend | " + " | ".join(penalised) + " |")
+        print("|---|" + "---:|" * len(penalised))
+        for backend in args.only:
+            plain = _keras_gan_fit(results, backend, "ns")
+            cells = []
+            for o in penalised:
+                rate = _keras_gan_fit(results, backend, o)
+                cells.append(f"{plain / rate:.2f}x" if plain and rate else "n/a")
+            print(f"| {backend} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

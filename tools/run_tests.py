@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 # eager steps already use both cores: 287 s serial, 332 s with two workers,
 # so torch runs serially.
 EXTRA_ARGS = {"jax": ["-n", "2"], "tensorflow": ["-n", "2"]}
+SLOWEST = 8  # the slowest tests printed per backend
 
 
 def run(backend, pytest_args):
@@ -35,13 +36,17 @@ def run(backend, pytest_args):
             env=env,
         )
         counts = dict(tests=0, failures=0, errors=0, skipped=0)
+        slowest = []
         if os.path.exists(report):
             root = ET.parse(report).getroot()
             suites = [root] if root.tag == "testsuite" else list(root)
             for suite in suites:
                 for key in counts:
                     counts[key] += int(suite.get(key, 0))
-        return code, counts, time.time() - start
+                slowest += [(float(case.get("time", 0)), f"{case.get('classname')}::{case.get('name')}")
+                            for case in suite.iter("testcase")]
+        slowest.sort(reverse=True)
+        return code, counts, time.time() - start, slowest[:SLOWEST]
 
 
 def main():
@@ -54,7 +59,10 @@ def main():
     rows = []
     for backend in args.backends:
         print(f"\n===== KERAS_BACKEND={backend} =====", flush=True)
-        code, c, seconds = run(backend, args.pytest_args)
+        code, c, seconds, slowest = run(backend, args.pytest_args)
+        print(f"slowest tests on {backend} (seconds, summed over workers' time):")
+        for t, name in slowest:
+            print(f"  {t:6.1f}  {name}")
         passed = c["tests"] - c["failures"] - c["errors"] - c["skipped"]
         failed = c["failures"] + c["errors"]
         total["passed"] += passed
