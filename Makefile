@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 BACKENDS ?= tensorflow jax torch
 STAMP := $(VENV)/.keras-gan-setup
 MNIST ?= $(firstword $(wildcard ../shared/data/mnist.npz))
+# The run on the docs' Benchmarks page (about an hour on 2 CPU cores).
+BENCH_ARGS ?= --repeats 2 --objectives ns wgan_gp r1 r1_lazy --steps-per-execution 1 4 --keras-layer-calls
 PYTEST_ARGS ?=
 
 .PHONY: setup demo test bench clean
