@@ -28,7 +28,7 @@ channels-last, no dilation or groups, float32 batch normalization without
 mask or renorm, unseeded dropout without `noise_shape`); every other layer
 keeps Keras' code. Only the bound method of the instance changes: classes,
 configs, weights and saved files are Keras' own. The results equal Keras'
-up to float rounding (tests/test_torch_layers.py compares outputs,
+up to float rounding (tests/test_fast_layers.py compares outputs,
 gradients, second-order gradients and moving statistics). Set
 `KERAS_GAN_FAST_LAYERS=0` to keep Keras' calls.
 """
