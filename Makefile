@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 BACKENDS ?= tensorflow jax torch
 STAMP := $(VENV)/.keras-gan-setup
 MNIST ?= $(firstword $(wildcard ../shared/data/mnist.npz))
-# The run on the docs' Benchmarks page (about an hour on 2 CPU cores).
+# The run on the docs' Benchmarks page (26 min on the 2-core CPU machine).
 BENCH_ARGS ?= --repeats 2 --objectives ns wgan_gp r1 r1_lazy --steps-per-execution 1 4 --keras-layer-calls
 PYTEST_ARGS ?=
 
@@ -32,8 +32,8 @@ demo: setup
 test: setup
 	$(BIN)/python tools/run_tests.py --backends $(BACKENDS) -- $(PYTEST_ARGS)
 
-# keras_gan's fit against native TF / torch / JAX code (prints a table;
-# about 15 min on a 2-core CPU). Installs Flax and Optax for the JAX natives.
+# keras_gan's fit against native TF / torch / JAX code (prints tables; see
+# BENCH_ARGS). Installs Flax and Optax for the JAX natives.
 bench: setup
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[bench]"
 	$(BIN)/python benchmarks/training_speed.py $(if $(MNIST),--data $(MNIST)) $(BENCH_ARGS)

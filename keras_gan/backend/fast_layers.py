@@ -8,12 +8,29 @@ module gives each chosen layer *instance* its fast `call`.
 import os
 import types
 
+import keras
+
 ENV_VAR = "KERAS_GAN_FAST_LAYERS"
 
 
 def enabled():
     """Whether layers are patched: `KERAS_GAN_FAST_LAYERS` unset or not 0/false/no/off."""
     return os.environ.get(ENV_VAR, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def batch_norm_covered(layer):
+    """Whether a fused batch-norm call can stand in for this `BatchNormalization`.
+
+    Exact Keras class, built, inputs of rank 2 or 4 normalised over the last
+    axis, float32 compute and variables, not synchronized, no renorm.
+    """
+    if type(layer) is not keras.layers.BatchNormalization or not layer.built:
+        return False
+    spec = layer.input_spec
+    ndim = spec.ndim if spec is not None else None
+    return (ndim in (2, 4) and isinstance(layer.axis, int) and layer.axis in (-1, ndim - 1)
+            and not layer.synchronized and not layer.renorm
+            and layer.compute_dtype == "float32" and layer.variable_dtype == "float32")
 
 
 def patch(model, choose):

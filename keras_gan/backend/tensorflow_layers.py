@@ -17,10 +17,10 @@ compares outputs, gradients and moving statistics with Keras' call).
 `KERAS_GAN_FAST_LAYERS=0` keeps Keras' calls.
 """
 
-import keras
 import tensorflow as tf
 
 from keras_gan.backend import fast_layers
+
 
 def _batch_norm_call(self, inputs, training=None, mask=None):
     if mask is not None or inputs.dtype != tf.float32:
@@ -53,12 +53,7 @@ def _batch_norm_call(self, inputs, training=None, mask=None):
 
 
 def _fast_call(layer):
-    if type(layer) is not keras.layers.BatchNormalization:
-        return None
-    ndim = layer.input_spec.ndim if layer.input_spec is not None else None
-    if (layer.built and ndim in (2, 4) and layer.axis in (-1, ndim - 1)
-            and not layer.synchronized and not layer.renorm
-            and layer.compute_dtype == "float32" and layer.variable_dtype == "float32"):
+    if fast_layers.batch_norm_covered(layer):
         return _batch_norm_call
     return None
 

@@ -183,24 +183,13 @@ def _fast_call(layer):
                 return None
         return _conv2d_transpose_call
     elif kind is keras.layers.BatchNormalization:
-        axis = layer.axis if isinstance(layer.axis, int) else None
-        if (layer.built and axis is not None and not layer.synchronized
-                and not layer.renorm and len(layer.input_spec.axes or {}) <= 1
-                and _channels_last_axis(layer) and layer.compute_dtype == "float32"
-                and layer.variable_dtype == "float32"):
+        if fast_layers.batch_norm_covered(layer):
             return _batch_norm_call
     elif kind is keras.layers.Dropout:
         if (layer.noise_shape is None and layer.rate > 0
                 and getattr(layer, "seed", None) is None):
             return _dropout_call
     return None
-
-
-def _channels_last_axis(layer):
-    ndim = layer.input_spec.ndim if layer.input_spec is not None else None
-    if ndim is None:
-        return False
-    return layer.axis in (-1, ndim - 1) and ndim in (2, 4)
 
 
 def accelerate(model):
