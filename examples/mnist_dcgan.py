@@ -2,9 +2,12 @@
 
     python examples/mnist_dcgan.py [--data PATH/mnist.npz] [--backend jax]
 
-Uses full MNIST when `--data` or Keras' cache has it, else (offline) the real
-MNIST sample bundled with keras_gan, and says which. Writes to `--out`:
-`samples.png` (final 8x8 grid), `epoch_NNN.png`, `gan.keras` (resumable),
+Trains keras_gan's `dcgan` recipe (`keras_gan.models.recipes`: a lean DCGAN
+chosen for quality per minute on a CPU; docs/benchmarks.md) for `--steps`
+steps. Uses full MNIST when `--data` or Keras' cache has it, else (offline)
+the real MNIST sample bundled with keras_gan, and says which. Writes to
+`--out`: `samples.png` (final 8x8 grid), `epoch_NNN.png` (a grid every
+`--grid-every` steps), `gan.keras` (resumable),
 `generator.keras` (standalone), `history.json`, and `metrics.json`: FID, KID,
 classifier score, precision/recall and density/coverage of 10,000 samples
 against the MNIST test digits (extractor: keras_gan's MNIST classifier).
@@ -17,27 +20,32 @@ import sys
 import time
 
 
+STEPS = 4000
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--data", default=None, help="path to mnist.npz (x_train, y_train, ...)")
     p.add_argument("--backend", default=None, choices=["tensorflow", "jax", "torch"],
                    help="Keras backend (default: KERAS_BACKEND or tensorflow)")
+    p.add_argument("--recipe", default="dcgan",
+                   help="a recipe of keras_gan.models.recipes (default: dcgan)")
+    p.add_argument("--steps", type=int, default=STEPS,
+                   help=f"training steps (default {STEPS}: under 6 minutes on 2 CPU cores)")
     p.add_argument("--epochs", type=int, default=None,
-                   help="default: enough epochs for about --steps steps")
-    p.add_argument("--steps", type=int, default=500,
-                   help="approximate number of training steps when --epochs is not given")
-    p.add_argument("--batch-size", type=int, default=128)
+                   help="train whole passes over the data instead of --steps")
+    p.add_argument("--batch-size", type=int, default=None, help="default: the recipe's")
     p.add_argument("--max-images", type=int, default=60000,
                    help="train on at most this many images")
-    p.add_argument("--loss", default="non_saturating")
-    p.add_argument("--penalty", default="r1")
-    p.add_argument("--latent-dim", type=int, default=100)
+    p.add_argument("--latent-dim", type=int, default=None, help="default: the recipe's")
+    p.add_argument("--grid-every", type=int, default=1000,
+                   help="steps between the epoch_NNN.png grids")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="outputs/mnist_dcgan")
     p.add_argument("--eval-samples", type=int, default=10000,
                    help="samples scored at the end (0: skip the evaluation)")
     args = p.parse_args(argv)
-    for name in ("epochs", "steps", "batch_size", "max_images", "latent_dim"):
+    for name in ("epochs", "steps", "batch_size", "max_images", "latent_dim", "grid_every"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             p.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
     return args
@@ -54,26 +62,27 @@ def main(argv=None):
     import keras_gan
     from keras_gan.data import load_mnist
     from keras_gan.data import to_gan_range
+    from keras_gan.models import recipes
 
+    recipe = recipes.get_recipe(args.recipe)
+    for name in ("batch_size", "latent_dim"):
+        if getattr(args, name) is not None:
+            recipe[name] = getattr(args, name)
     keras.utils.set_random_seed(args.seed)
     x, _, source = load_mnist(args.data)
     images = to_gan_range(x[: args.max_images])
-    epochs = args.epochs or max(1, round(args.steps * args.batch_size / len(images)))
+    # One endless stream of shuffled epochs (one Keras iterator for the
+    # whole run), cut into chunks of --grid-every steps for the grids.
+    stream = keras_gan.training.EpochBatches(images, batch_size=recipe["batch_size"],
+                                             seed=args.seed, repeat=True)
+    steps = args.epochs * stream.batches_per_epoch if args.epochs else args.steps
+    chunk = min(args.grid_every, steps)
     print(f"backend={keras.backend.backend()} data={source} images={len(images)} "
-          f"epochs={epochs}", flush=True)
+          f"recipe={args.recipe} batch_size={recipe['batch_size']} steps={steps}", flush=True)
 
-    G = keras_gan.models.dcgan_generator(args.latent_dim, (28, 28, 1))
-    D = keras_gan.models.dcgan_discriminator((28, 28, 1))
-    penalty = None if args.penalty == "none" else args.penalty
-    if penalty == "r1":
-        penalty = keras_gan.penalties.R1(gamma=1.0)
-    gan = keras_gan.GAN(G, D, latent_dim=args.latent_dim, loss=args.loss,
-                        penalty=penalty, ema_decay=0.999, seed=args.seed)
-    gan.compile(keras.optimizers.Adam(2e-4, beta_1=0.5),
-                keras.optimizers.Adam(2e-4, beta_1=0.5))
-
+    gan = recipes.build_gan(recipe, seed=args.seed)
     os.makedirs(args.out, exist_ok=True)
-    z = np.random.default_rng(args.seed).normal(size=(64, args.latent_dim)).astype("float32")
+    z = np.random.default_rng(args.seed).normal(size=(64, gan.latent_dim)).astype("float32")
 
     class Grid(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
@@ -81,8 +90,20 @@ def main(argv=None):
             keras_gan.save_image_grid(gan.generate(z), path, nrow=8, scale=2)
 
     start = time.time()
-    history = gan.fit(images, epochs=epochs, batch_size=args.batch_size,
-                      callbacks=[Grid()], verbose=2 if not sys.stdout.isatty() else "auto")
+    verbose = 2 if not sys.stdout.isatty() else "auto"
+    history = gan.fit(stream, epochs=steps // chunk, steps_per_epoch=chunk,
+                      callbacks=[Grid()], verbose=verbose, shuffle=False)
+    if steps % chunk:  # the rest, from where the stream stopped
+        done = steps - steps % chunk
+        first_epoch, start_batch = divmod(done, stream.batches_per_epoch)
+        rest = keras_gan.training.EpochBatches(
+            images, batch_size=recipe["batch_size"], seed=args.seed, first_epoch=first_epoch,
+            start_batch=start_batch, repeat=True)
+        more = gan.fit(rest, epochs=steps // chunk + 1, initial_epoch=steps // chunk,
+                       steps_per_epoch=steps % chunk, verbose=verbose,
+                       shuffle=False)
+        for k, v in more.history.items():
+            history.history[k].extend(v)
     elapsed = time.time() - start
 
     samples = os.path.join(args.out, "samples.png")
@@ -93,7 +114,8 @@ def main(argv=None):
         "backend": keras.backend.backend(),
         "data": source,
         "images": len(images),
-        "epochs": epochs,
+        "recipe": args.recipe,
+        "batch_size": recipe["batch_size"],
         "steps": int(gan.optimizer.iterations),
         "seconds": round(elapsed, 1),
         "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},

@@ -32,36 +32,61 @@ def parse_args(recipe, argv=None):
     p.add_argument("--epochs", type=int, default=recipe["epochs"])
     p.add_argument("--work", default=os.path.join(HERE, recipe["name"], "work"))
     p.add_argument("--hub", default=os.path.join(HERE, recipe["name"], "hub"))
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a recipe value (dotted key, JSON value), e.g. "
+                        "optimizer.g_lr=2e-4; a rerun resumes from the last checkpoint "
+                        "with it (e.g. after DivergenceGuard stopped a run)")
+    p.add_argument("--checkpoint-every", type=int, default=250, help="steps between checkpoints")
     p.add_argument("--train-only", action="store_true")
     p.add_argument("--finalize-only", action="store_true")
     return p.parse_args(argv)
 
 
+def zoo_recipes():
+    """`{zoo name: RECIPE}` of every `zoo/<name>/train.py`."""
+    import importlib.util
+
+    out = {}
+    for name in sorted(os.listdir(HERE)):
+        path = os.path.join(HERE, name, "train.py")
+        if name.startswith("mnist-") and os.path.exists(path) and name != "mnist-classifier":
+            spec = importlib.util.spec_from_file_location(f"zoo_{name}", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            out[name] = module.RECIPE
+    return out
+
+
+def resolve(zoo, sets=()):
+    """The zoo entry merged over its `keras_gan.models.recipes` recipe.
+
+    `sets`: `"dotted.key=JSON value"` overrides (`--set`).
+    """
+    sys.path.insert(0, ROOT)
+    from keras_gan.models import recipes
+
+    recipe = recipes.get_recipe(zoo["recipe"])
+    recipe.update({k: v for k, v in zoo.items() if k != "recipe"})
+    recipe["recipe"] = zoo["recipe"]
+    for item in sets:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--set takes KEY=VALUE. Received: --set {item}")
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            pass
+        recipes.set_path(recipe, key, value)
+    recipe["overrides"] = list(sets)
+    recipe["conditional"] = bool(recipe.get("conditional"))
+    return recipe
+
+
 def build_gan(recipe):
-    import keras
+    from keras_gan.models import recipes
 
-    import keras_gan
-
-    shape = (28, 28, 1)
-    latent = recipe["latent_dim"]
-    penalty = recipe.get("penalty")
-    if isinstance(penalty, dict):
-        classes = {"r1": keras_gan.penalties.R1, "wgan_gp": keras_gan.penalties.WGANGP}
-        penalty = classes[penalty["name"]](**penalty.get("args", {}))
-    common = dict(loss=recipe["loss"], penalty=penalty, d_steps=recipe.get("d_steps", 1),
-                  ema_decay=recipe.get("ema_decay"), seed=recipe["seed"])
-    if recipe.get("conditional"):
-        G = keras_gan.models.conditional_dcgan_generator(latent, 10, shape)
-        D = keras_gan.models.conditional_dcgan_discriminator(10, shape)
-        gan = keras_gan.ConditionalGAN(G, D, latent, num_classes=10, **common)
-    else:
-        G = keras_gan.models.dcgan_generator(latent, shape)
-        D = keras_gan.models.dcgan_discriminator(shape)
-        gan = keras_gan.GAN(G, D, latent, **common)
-    opt = recipe["optimizer"]
-    gan.compile(keras.optimizers.Adam(opt["g_lr"], beta_1=opt["beta_1"], beta_2=opt["beta_2"]),
-                keras.optimizers.Adam(opt["d_lr"], beta_1=opt["beta_1"], beta_2=opt["beta_2"]))
-    return gan
+    return recipes.build_gan(recipe, num_classes=10 if recipe["conditional"] else None,
+                             seed=recipe["seed"])
 
 
 def train(recipe, args):
@@ -79,7 +104,7 @@ def train(recipe, args):
     callbacks = [
         keras_gan.callbacks.DivergenceGuard(),
         keras_gan.callbacks.Checkpoint(os.path.join(args.work, "checkpoints"),
-                                       every_n_steps=250, keep=2),
+                                       every_n_steps=args.checkpoint_every, keep=2, verbose=1),
         keras_gan.callbacks.SampleGrid(os.path.join(args.work, "grids"), scale=2),
     ]
     timing_path = os.path.join(args.work, "timing.json")
@@ -120,8 +145,9 @@ def train(recipe, args):
           flush=True)
 
 
-def main(recipe, argv=None):
-    args = parse_args(recipe, argv)
+def main(zoo, argv=None):
+    args = parse_args(zoo, argv)
+    recipe = resolve(zoo, args.set)
     os.environ["KERAS_BACKEND"] = args.backend
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     sys.path.insert(0, ROOT)

@@ -29,9 +29,9 @@ PyTorch. Every backend module exposes the same small surface:
   batch, what they are called)`.
 - `accelerate_layers(model)`: gives covered Keras layers inside `model` a
   faster call with the same results where the backend's own is slow (torch:
-  `keras_gan/backend/torch_layers.py`; TensorFlow: fused batch norm,
-  `tensorflow_layers.py`); returns the layers' names (empty on JAX, whose
-  XLA-compiled step fuses by itself, and with `KERAS_GAN_FAST_LAYERS=0`).
+  `keras_gan/backend/torch_layers.py`); returns the layers' names (empty on
+  TensorFlow and JAX, whose compiled steps keep Keras' calls, and with
+  `KERAS_GAN_FAST_LAYERS=0`).
 - `get_global_rng_state()` / `set_global_rng_state(state)`: the framework's
   global RNG state as numpy (or None where Keras never uses it), saved by
   checkpoints for exact resume.

@@ -1,7 +1,6 @@
 """Backend-neutral part of `accelerate_layers`: the switch and the patching.
 
-Each backend module that speeds up Keras layers (`torch_layers`,
-`tensorflow_layers`) supplies `choose(layer) -> fast call or None`; this
+Each backend module that speeds up Keras layers (`torch_layers`) supplies `choose(layer) -> fast call or None`; this
 module gives each chosen layer *instance* its fast `call`.
 """
 

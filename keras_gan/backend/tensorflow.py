@@ -2,7 +2,6 @@
 
 import tensorflow as tf
 
-from keras_gan.backend import tensorflow_layers
 
 
 def _replicas():
@@ -155,10 +154,10 @@ def prepare_fit(gan, facts):
 
 
 def accelerate_layers(model):
-    """Gives `model`'s covered BatchNormalization layers TensorFlow's fused kernel.
+    """Nothing to do: Keras' own calls inside TF's compiled step.
 
-    See `keras_gan/backend/tensorflow_layers.py`: same results as Keras'
-    call (moving statistics included). Returns the names of the layers
-    changed (none with `KERAS_GAN_FAST_LAYERS=0`).
+    A fused batch-norm call was tried and withdrawn: it stalled the first
+    step of every epoch after the first (docs/design.md).
     """
-    return tensorflow_layers.accelerate(model)
+    del model
+    return []

@@ -40,6 +40,23 @@ def nonfinite_weights(model):
     return bad
 
 
+def _learning_rates(model):
+    """`[(learning-rate variable, owner name, current value)]` of the model's optimizers."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None:
+        return {}
+    named = [("generator", getattr(model, "generator_optimizer", None)),
+             ("discriminator", getattr(model, "discriminator_optimizer", None))]
+    if not any(o is not None for _, o in named):
+        named = [("model", optimizer)]
+    rates = []
+    for name, opt in named:
+        variable = getattr(opt, "_learning_rate", None)
+        if isinstance(variable, keras.Variable):
+            rates.append((variable, name, float(keras.ops.convert_to_numpy(variable))))
+    return rates
+
+
 class Checkpoint(keras.callbacks.Callback):
     """Saves and restores the full training state; resumes at the exact step.
 
@@ -167,8 +184,12 @@ class Checkpoint(keras.callbacks.Callback):
         """Loads the latest checkpoint into `model`; returns its state or None.
 
         A checkpoint that fails to load (e.g. a damaged file) is skipped in
-        favour of the one before it.
+        favour of the one before it. Learning rates set at `compile` win over
+        the checkpoint's: a run resumed with another learning rate (say,
+        after `DivergenceGuard` stopped it) trains with the new one, and
+        says so.
         """
+        rates = _learning_rates(model)
         candidates = self.checkpoints()
         latest = self.latest()
         if latest in candidates:
@@ -190,6 +211,13 @@ class Checkpoint(keras.callbacks.Callback):
             if self.verbose:
                 print(f"Checkpoint: resumed from {path} (step {state['step']}, "
                       f"epoch {state['epoch'] + 1}, batch {state['batch']})")
+            for variable, name, value in rates:
+                saved = float(keras.ops.convert_to_numpy(variable))
+                if saved != value:
+                    variable.assign(value)
+                    if self.verbose:
+                        print(f"Checkpoint: {name} learning rate {value:g} (the checkpoint "
+                              f"had {saved:g})")
             state["path"] = path
             # Mid-epoch, the saved global RNG state is what the next batch
             # saw; starting the data iterator draws from it (torch's

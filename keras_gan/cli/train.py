@@ -26,16 +26,24 @@ def add_parser(sub):
     p.add_argument("--mnist", metavar="MNIST_NPZ",
                    help="path of mnist.npz (default: $KERAS_GAN_MNIST, Keras' cache, "
                         "download, else the bundled 2,000-digit sample)")
-    p.add_argument("--model", default="dcgan", choices=("dcgan", "conditional-dcgan"))
-    p.add_argument("--loss", default="non_saturating")
-    p.add_argument("--penalty", default="r1",
-                   help="r1, r2, wgan_gp, dragan or none (default r1, gamma 1)")
+    p.add_argument("--model", default=None, choices=("dcgan", "conditional-dcgan"),
+                   help="dcgan (default recipe 'dcgan') or conditional-dcgan (default "
+                        "recipe 'cdcgan')")
+    p.add_argument("--recipe", default=None,
+                   help="a recipe of keras_gan.models.recipes (architecture, loss, penalty, "
+                        "optimizer, batch size): dcgan, cdcgan, wgan-gp, tutorial, ... "
+                        "The flags below override its values")
+    p.add_argument("--loss", default=None, help="adversarial loss (default: the recipe's)")
+    p.add_argument("--penalty", default=None,
+                   help="r1 (gamma 1), r2, wgan_gp, dragan or none (default: the recipe's)")
     p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--batch-size", type=int, default=128)
-    p.add_argument("--latent-dim", type=int, default=100)
-    p.add_argument("--lr", type=float, default=2e-4, help="Adam learning rate of G and D")
-    p.add_argument("--d-steps", type=int, default=1)
-    p.add_argument("--ema", type=float, default=0.999, help="EMA decay (0: no EMA)")
+    p.add_argument("--batch-size", type=int, default=None, help="default: the recipe's")
+    p.add_argument("--latent-dim", type=int, default=None, help="default: the recipe's")
+    p.add_argument("--lr", type=float, default=None,
+                   help="Adam learning rate of G and D (default: the recipe's)")
+    p.add_argument("--d-steps", type=int, default=None, help="default: the recipe's")
+    p.add_argument("--ema", type=float, default=None,
+                   help="EMA decay, 0: no EMA (default: the recipe's)")
     p.add_argument("--max-images", type=int, default=None)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="outputs/train")
@@ -53,14 +61,14 @@ def _check(args):
     for name in ("epochs", "batch_size", "latent_dim", "d_steps", "checkpoint_every",
                  "eval_samples"):
         value = getattr(args, name)
-        if value < 1:
+        if value is not None and value < 1:
             flag = "--" + name.replace("_", "-")
             raise ValueError(f"{flag} must be >= 1. Received: {flag}={value}")
     if args.max_images is not None and args.max_images < 1:
         raise ValueError(f"--max-images must be >= 1. Received: --max-images={args.max_images}")
-    if not args.lr > 0:
+    if args.lr is not None and not args.lr > 0:
         raise ValueError(f"--lr must be positive. Received: --lr={args.lr}")
-    if not 0 <= args.ema < 1:
+    if args.ema is not None and not 0 <= args.ema < 1:
         raise ValueError(f"--ema must be in [0, 1). Received: --ema={args.ema}")
     if args.eval_every < 0:
         raise ValueError(f"--eval-every must be >= 0. Received: --eval-every={args.eval_every}")
@@ -102,28 +110,39 @@ def load_training_data(args):
     return images, y, source
 
 
-def build_gan(args, image_shape, num_classes):
-    import keras
+def resolve_recipe(args):
+    """The recipe `args` select (`--recipe` or `--model`'s), with the flags applied."""
+    from keras_gan.models import recipes
 
-    import keras_gan
+    name = args.recipe or ("cdcgan" if args.model == "conditional-dcgan" else "dcgan")
+    recipe = recipes.get_recipe(name)
+    model = "conditional-dcgan" if recipe.get("conditional") else "dcgan"
+    if args.model is not None and args.model != model:
+        raise ValueError(
+            f"The recipe {name!r} trains a {model}, not a {args.model}. "
+            f"Received: --recipe={name} --model={args.model}"
+        )
+    args.model = model
+    if args.loss is not None:
+        recipe["loss"] = args.loss
+    if args.penalty is not None:
+        recipe["penalty"] = (None if args.penalty == "none" else
+                             {"name": "r1", "args": {"gamma": 1.0}} if args.penalty == "r1"
+                             else {"name": args.penalty, "args": {}})
+    for flag, key in (("batch_size", "batch_size"), ("latent_dim", "latent_dim"),
+                      ("d_steps", "d_steps")):
+        if getattr(args, flag) is not None:
+            recipe[key] = getattr(args, flag)
+    if args.lr is not None:
+        recipe["optimizer"].update(g_lr=args.lr, d_lr=args.lr)
+    if args.ema is not None:
+        recipe["ema_decay"] = args.ema or None
+    recipe["name"] = name
+    return recipe
 
-    penalties = {"r1": lambda: keras_gan.penalties.R1(gamma=1.0), "none": lambda: None}
-    penalty = penalties.get(args.penalty, lambda: args.penalty)()
-    common = dict(loss=args.loss, penalty=penalty, d_steps=args.d_steps,
-                  ema_decay=args.ema or None, seed=args.seed)
-    if args.model == "conditional-dcgan":
-        G = keras_gan.models.conditional_dcgan_generator(args.latent_dim, num_classes,
-                                                         image_shape)
-        D = keras_gan.models.conditional_dcgan_discriminator(num_classes, image_shape)
-        gan = keras_gan.ConditionalGAN(G, D, args.latent_dim, num_classes=num_classes,
-                                       **common)
-    else:
-        G = keras_gan.models.dcgan_generator(args.latent_dim, image_shape)
-        D = keras_gan.models.dcgan_discriminator(image_shape)
-        gan = keras_gan.GAN(G, D, args.latent_dim, **common)
-    gan.compile(keras.optimizers.Adam(args.lr, beta_1=0.5),
-                keras.optimizers.Adam(args.lr, beta_1=0.5))
-    return gan
+
+def _penalty_name(recipe):
+    return recipe["penalty"]["name"] if recipe.get("penalty") else "none"
 
 
 def _resume_command():
@@ -136,10 +155,14 @@ def run(args):
 
     import keras_gan
 
+    from keras_gan.models import recipes
+
+    recipe = resolve_recipe(args)
     keras.utils.set_random_seed(args.seed)
     images, labels, source = load_training_data(args)
     num_classes = int(labels.max()) + 1 if labels is not None else None
-    gan = build_gan(args, images.shape[1:], num_classes)
+    gan = recipes.build_gan(recipe, image_shape=images.shape[1:], num_classes=num_classes,
+                            seed=args.seed)
     ckpt_dir = os.path.join(args.out, "checkpoints")
     checkpoint = keras_gan.callbacks.Checkpoint(ckpt_dir, every_n_steps=args.checkpoint_every)
 
@@ -172,14 +195,15 @@ def run(args):
         callbacks.append(keras_gan.callbacks.TensorBoardLogger(os.path.join(args.out, "tensorboard")))
     callbacks.append(interrupt)
     print(f"keras-gan train: backend={keras.backend.backend()} data={source} "
-          f"images={len(images)} shape={images.shape[1:]} model={args.model} "
-          f"loss={args.loss} penalty={args.penalty} epochs={args.epochs} out={args.out}",
+          f"images={len(images)} shape={images.shape[1:]} recipe={recipe['name']} "
+          f"loss={recipe['loss']} penalty={_penalty_name(recipe)} "
+          f"batch_size={recipe['batch_size']} epochs={args.epochs} out={args.out}",
           flush=True)
     start = time.time()
     verbose = args.verbose if args.verbose is not None else ("auto" if sys.stdout.isatty() else 2)
     previous = signal.signal(signal.SIGINT, handler)
     try:
-        history = gan.fit(images, labels, epochs=args.epochs, batch_size=args.batch_size,
+        history = gan.fit(images, labels, epochs=args.epochs, batch_size=recipe["batch_size"],
                           callbacks=callbacks, verbose=verbose)
     except KeyboardInterrupt:
         print(f"Stopped at once; the latest checkpoint is {checkpoint.latest()}.\n"

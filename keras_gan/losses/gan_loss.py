@@ -33,6 +33,7 @@ class GANLoss:
 _REGISTRY = Registry("loss", GANLoss)
 register = _REGISTRY.register
 available = _REGISTRY.available
+create = _REGISTRY.create
 
 
 def get(identifier):

@@ -28,3 +28,21 @@ def check_positive_int(name, value):
             f"`{name}` must be a positive integer. Received: {name}={value!r}"
         )
     return value
+
+
+def check_filters(name, filters, min_len):
+    """A tuple of at least `min_len` positive integers (channel counts)."""
+    try:
+        filters = tuple(filters)
+    except TypeError:
+        filters = None
+    if (
+        filters is None
+        or len(filters) < min_len
+        or any(not isinstance(f, int) or isinstance(f, bool) or f < 1 for f in filters)
+    ):
+        raise ValueError(
+            f"`{name}` must be a sequence of at least {min_len} positive integers. "
+            f"Received: {name}={filters!r}"
+        )
+    return filters

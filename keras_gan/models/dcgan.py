@@ -3,47 +3,55 @@
 import keras
 from keras import layers
 
+from keras_gan.models._checks import check_filters
 from keras_gan.models._checks import check_image_shape
 from keras_gan.models._checks import check_positive_int
 
 
-def dcgan_trunk(z, image_shape, filters=(256, 128, 64)):
+def dcgan_trunk(z, image_shape, filters=(256, 128, 64), kernel_size=5):
     """The DCGAN generator body: dense projection, then transposed convolutions.
 
-    `Dense(h/4 * w/4 * f0) -> BN -> LeakyReLU -> Reshape -> ConvT(f1, 5, 1)
-    -> BN -> LeakyReLU -> ConvT(f2, 5, 2) -> BN -> LeakyReLU -> ConvT(c, 5, 2)
-    -> tanh` (Radford et al., 2016; the tensorflow.org DCGAN tutorial).
+    `Dense(h/4 * w/4 * f0) -> BN -> LeakyReLU -> Reshape`, then one
+    `ConvT(f, k) -> BN -> LeakyReLU` per further entry of `filters`, and a
+    final `ConvT(c, k) -> tanh`. The last two transposed convolutions have
+    stride 2 (the two upsamplings), the earlier ones stride 1. With the
+    defaults this is `ConvT(128, 5, 1) -> ConvT(64, 5, 2) -> ConvT(c, 5, 2)`
+    (Radford et al., 2016; the tensorflow.org DCGAN tutorial).
     """
     h, w, c = image_shape
-    f0, f1, f2 = filters
+    f0, hidden = filters[0], filters[1:]
     x = layers.Dense((h // 4) * (w // 4) * f0, use_bias=False)(z)
     x = layers.BatchNormalization()(x)
     x = layers.LeakyReLU()(x)
     x = layers.Reshape((h // 4, w // 4, f0))(x)
-    x = layers.Conv2DTranspose(f1, 5, strides=1, padding="same", use_bias=False)(x)
-    x = layers.BatchNormalization()(x)
-    x = layers.LeakyReLU()(x)
-    x = layers.Conv2DTranspose(f2, 5, strides=2, padding="same", use_bias=False)(x)
-    x = layers.BatchNormalization()(x)
-    x = layers.LeakyReLU()(x)
+    for i, f in enumerate(hidden):
+        stride = 2 if i == len(hidden) - 1 else 1
+        x = layers.Conv2DTranspose(f, kernel_size, strides=stride, padding="same",
+                                   use_bias=False)(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.LeakyReLU()(x)
     return layers.Conv2DTranspose(
-        c, 5, strides=2, padding="same", use_bias=False, activation="tanh",
+        c, kernel_size, strides=2, padding="same", use_bias=False, activation="tanh",
         dtype="float32",
     )(x)
 
 
-def dcgan_generator(latent_dim=100, image_shape=(28, 28, 1), filters=(256, 128, 64), name="dcgan_generator"):
+def dcgan_generator(latent_dim=100, image_shape=(28, 28, 1), filters=(256, 128, 64),
+                    kernel_size=5, name="dcgan_generator"):
     """DCGAN generator mapping `(batch, latent_dim)` noise to images in [-1, 1].
 
     With the defaults this is the generator of tensorflow.org's MNIST DCGAN
-    tutorial (2.33 M parameters): 7x7x256 projection, two upsampling steps.
+    tutorial (2.33 M parameters): 7x7x256 projection, a stride-1 and two
+    stride-2 transposed convolutions. Shorter `filters` give leaner
+    generators, e.g. `filters=(128, 64)`: two upsampling layers only.
 
     Args:
         latent_dim: noise size.
         image_shape: `(height, width, channels)`, height and width divisible
             by 4.
-        filters: channels of the projection and the two hidden
-            transposed convolutions.
+        filters: channels of the projection, then of each hidden transposed
+            convolution (at least one); the last hidden one upsamples.
+        kernel_size: kernel size of the transposed convolutions.
         name: model name.
 
     Returns:
@@ -56,21 +64,24 @@ def dcgan_generator(latent_dim=100, image_shape=(28, 28, 1), filters=(256, 128, 
     """
     check_positive_int("latent_dim", latent_dim)
     image_shape = check_image_shape(image_shape, multiple=4)
+    filters = check_filters("filters", filters, 2)
+    check_positive_int("kernel_size", kernel_size)
     z = keras.Input((latent_dim,), name="z")
-    return keras.Model(z, dcgan_trunk(z, image_shape, filters), name=name)
+    return keras.Model(z, dcgan_trunk(z, image_shape, filters, kernel_size), name=name)
 
 
-def conv_features(x, filters=(64, 128), dropout=0.3):
-    """Strided 5x5 convolutions with LeakyReLU and dropout, flattened."""
+def conv_features(x, filters=(64, 128), dropout=0.3, kernel_size=5):
+    """Strided convolutions with LeakyReLU and dropout, flattened."""
     for f in filters:
-        x = layers.Conv2D(f, 5, strides=2, padding="same")(x)
+        x = layers.Conv2D(f, kernel_size, strides=2, padding="same")(x)
         x = layers.LeakyReLU()(x)
         if dropout:
             x = layers.Dropout(dropout)(x)
     return layers.Flatten()(x)
 
 
-def dcgan_discriminator(image_shape=(28, 28, 1), filters=(64, 128), dropout=0.3, name="dcgan_discriminator"):
+def dcgan_discriminator(image_shape=(28, 28, 1), filters=(64, 128), dropout=0.3,
+                        kernel_size=5, name="dcgan_discriminator"):
     """Convolutional discriminator returning one logit per image.
 
     `Conv(64, 5, 2) -> LeakyReLU -> Dropout -> Conv(128, 5, 2) -> LeakyReLU
@@ -80,8 +91,9 @@ def dcgan_discriminator(image_shape=(28, 28, 1), filters=(64, 128), dropout=0.3,
 
     Args:
         image_shape: `(height, width, channels)`.
-        filters: channels of the strided convolutions.
+        filters: channels of the strided convolutions (one per stride-2 layer).
         dropout: dropout rate after each convolution (0 to disable).
+        kernel_size: kernel size of the convolutions.
         name: model name.
 
     Returns:
@@ -91,7 +103,11 @@ def dcgan_discriminator(image_shape=(28, 28, 1), filters=(64, 128), dropout=0.3,
         >>> D = dcgan_discriminator((28, 28, 1))
     """
     image_shape = check_image_shape(image_shape)
+    filters = check_filters("filters", filters, 1)
+    check_positive_int("kernel_size", kernel_size)
+    if not 0.0 <= float(dropout) < 1.0:
+        raise ValueError(f"`dropout` must be in [0, 1). Received: dropout={dropout!r}")
     x = keras.Input(image_shape, name="image")
-    h = conv_features(x, filters, dropout)
+    h = conv_features(x, filters, dropout, kernel_size)
     logit = layers.Dense(1, dtype="float32")(h)
     return keras.Model(x, logit, name=name)

@@ -142,6 +142,7 @@ class Penalty:
 _REGISTRY = Registry("penalty", Penalty)
 register = _REGISTRY.register
 available = _REGISTRY.available
+create = _REGISTRY.create
 
 
 def get(identifier):

@@ -23,11 +23,17 @@ class EpochBatches(keras.utils.PyDataset):
         seed: shuffling seed.
         first_epoch: the epoch index of the first epoch iterated.
         start_batch: batches of `first_epoch` to skip.
+        repeat: an endless stream of the same epochs, one after the other
+            (`num_batches` is None): pass `steps_per_epoch=batches_per_epoch`
+            to `fit`. Keras then keeps one iterator for the whole run. On
+            TensorFlow this avoids a stall at the first step of each new
+            epoch (up to a minute for a GAN on full MNIST; docs/design.md).
     """
 
     def __init__(self, x, y=None, batch_size=32, shuffle=True, seed=0, first_epoch=0,
-                 start_batch=0):
+                 start_batch=0, repeat=False):
         super().__init__()
+        self.repeat = bool(repeat)
         self.x, self.y = x, y
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
@@ -45,6 +51,10 @@ class EpochBatches(keras.utils.PyDataset):
         self._order = None
         self._order_epoch = None
 
+    @property
+    def num_batches(self):
+        return None if self.repeat else len(self)
+
     def __len__(self):
         if self.start_batch and self.epoch == self.first_epoch:
             return self.batches_per_epoch - self.start_batch
@@ -60,14 +70,20 @@ class EpochBatches(keras.utils.PyDataset):
         return self._order
 
     def __getitem__(self, index):
-        offset = self.start_batch if self.epoch == self.first_epoch else 0
-        b = index + offset
-        idx = self.order(self.epoch)[b * self.batch_size:(b + 1) * self.batch_size]
+        if self.repeat:
+            epoch, b = divmod(self.start_batch + index, self.batches_per_epoch)
+            epoch += self.first_epoch
+        else:
+            epoch = self.epoch
+            b = index + (self.start_batch if epoch == self.first_epoch else 0)
+        idx = self.order(epoch)[b * self.batch_size:(b + 1) * self.batch_size]
         if self.y is None:
             return self.x[idx]
         return self.x[idx], self.y[idx]
 
     def on_epoch_begin(self):
+        if self.repeat:
+            return
         if self._begun:
             self.epoch += 1
         self._begun = True

@@ -7,6 +7,7 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gan import backend
 from keras_gan.training.epoch_batches import EpochBatches
 
 
@@ -68,7 +69,9 @@ def fit_with_checkpoint(gan, fit, checkpoint, x, y=None, batch_size=None, epochs
             )
 
         def make(first, start):
-            return EpochBatches(x, y, batch_size, shuffle, seed, first, start)
+            # One endless stream per fit call (Keras keeps its iterator):
+            # the batch order is a function of (seed, epoch, batch) alone.
+            return EpochBatches(x, y, batch_size, shuffle, seed, first, start, repeat=True)
     elif isinstance(x, keras.utils.PyDataset):
         if y is not None:
             raise ValueError("A PyDataset carries its own labels. Received: y is not None")
@@ -109,6 +112,14 @@ def fit_with_checkpoint(gan, fit, checkpoint, x, y=None, batch_size=None, epochs
 
     def run(data, first, last):
         gan._lazy.counter = None  # the step counter came from the checkpoint
+        if getattr(data, "repeat", False):
+            kwargs["steps_per_epoch"] = len(data)
+            # Starting the stream's iterator may draw from the global RNG
+            # (torch's DataLoader does). An uninterrupted run starts one
+            # stream only, so the first batch of every fit call sees the RNG
+            # state from before its iterator started.
+            if checkpoint._pending_rng is None:
+                checkpoint._pending_rng = backend.get_global_rng_state()
         h = fit(data, epochs=last, initial_epoch=first, callbacks=callbacks, **pass_y, **kwargs)
         history.epoch += h.epoch
         for k, v in h.history.items():

@@ -30,6 +30,12 @@ class Registry:
 
         return decorator
 
+    def create(self, name, **kwargs):
+        """A new instance of the class registered as `name`, with `kwargs`."""
+        if name not in self._classes:
+            self.get(name)  # raises the unknown-name error
+        return self._classes[name](**kwargs)
+
     def available(self):
         """Sorted registered names."""
         return sorted(self._classes)

@@ -48,20 +48,17 @@ def make_discriminator(tf):
     ])
 
 
-def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data", "mnist.npz"))
-    p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--work", default=os.path.join(HERE, "work"))
-    args = p.parse_args(argv)
-    os.environ["KERAS_BACKEND"] = "tensorflow"
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+def build_tutorial(data, seed=0):
+    """The tutorial's generator, shuffled batched dataset and `tf.function` step.
+
+    Returns `(G, dataset, train_step)`; `train_step(images)` returns
+    `(g_loss, d_loss)`. benchmarks/time_to_quality.py drives the same three.
+    """
     import numpy as np
     import tensorflow as tf
 
-    tf.keras.utils.set_random_seed(args.seed)
-    with np.load(args.data) as f:
+    tf.keras.utils.set_random_seed(seed)
+    with np.load(data) as f:
         x = f["x_train"]
     x = ((x.reshape(-1, 28, 28, 1).astype("float32") - 127.5) / 127.5)
     dataset = tf.data.Dataset.from_tensor_slices(x).shuffle(60000).batch(256)
@@ -81,6 +78,24 @@ def main(argv=None):
         d_opt.apply_gradients(zip(d_tape.gradient(d_loss, D.trainable_variables), D.trainable_variables))
         return g_loss, d_loss
 
+    return G, dataset, train_step
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data", "mnist.npz"))
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--work", default=os.path.join(HERE, "work"))
+    args = p.parse_args(argv)
+    os.environ["KERAS_BACKEND"] = "tensorflow"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import numpy as np
+    import tensorflow as tf
+
+    import numpy as np
+
+    G, dataset, train_step = build_tutorial(args.data, args.seed)
     start = time.time()
     steps = 0
     for epoch in range(args.epochs):

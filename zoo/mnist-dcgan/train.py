@@ -2,9 +2,14 @@
 
     python zoo/mnist-dcgan/train.py --data ../shared/data/mnist.npz
 
-The tensorflow.org MNIST DCGAN (same G and D), trained with the
-non-saturating loss, lazy R1 on D (gamma 1, every 16 steps) and an EMA
-generator (decay 0.999), which is what it is published with.
+keras_gan's `dcgan` recipe (`keras_gan.models.recipes`): a lean DCGAN (G
+with two transposed convolutions, D with 4x4 convolutions and no dropout),
+non-saturating loss + lazy R1, Adam(1e-3, 0, 0.99), batch 32, EMA
+generator. Why these settings: docs/benchmarks.md, "Recipes".
+
+If training diverges, `DivergenceGuard` stops it and names the last good
+checkpoint in `work/checkpoints`; rerun with a changed setting, e.g.
+`--set optimizer.g_lr=2e-4 --set optimizer.d_lr=2e-4`, and it resumes there.
 """
 
 import os
@@ -16,17 +21,8 @@ from recipe import main  # noqa: E402
 
 RECIPE = {
     "name": "mnist-dcgan",
-    "description": "Unconditional DCGAN (tensorflow.org tutorial architecture), "
-                   "non-saturating loss + lazy R1, EMA generator.",
-    "conditional": False,
-    "latent_dim": 100,
-    "loss": "non_saturating",
-    "penalty": {"name": "r1", "args": {"gamma": 1.0, "interval": 16}},
-    "d_steps": 1,
-    "ema_decay": 0.999,
-    "optimizer": {"g_lr": 2e-4, "d_lr": 2e-4, "beta_1": 0.5, "beta_2": 0.999},
-    "batch_size": 128,
-    "epochs": 5,
+    "recipe": "dcgan",
+    "epochs": 40,
     "seed": 0,
 }
 

@@ -1,0 +1,205 @@
+"""Named training recipes: architecture, loss, penalty and optimizer as plain data.
+
+A recipe is a dict that `build_gan` turns into a compiled `GAN` (or
+`ConditionalGAN`). The recipes here are the ones measured in
+docs/benchmarks.md ("Recipes"); the zoo models and `keras-gan train
+--recipe` use them.
+"""
+
+import copy
+
+from keras_gan.models._checks import check_positive_int
+
+# Each recipe: the generator and discriminator builders (names in
+# keras_gan.models) with their arguments, the adversarial loss, an optional
+# penalty (registry name + arguments), D steps per G step, the EMA of G, Adam's
+# settings for G and D, batch size and noise size.
+RECIPES = {
+    # The tensorflow.org MNIST DCGAN tutorial, unchanged: kept for comparison.
+    "tutorial": {
+        "description": "tensorflow.org's MNIST DCGAN tutorial: its G and D (dropout 0.3), "
+                       "non-saturating loss, Adam(1e-4), batch 256, no EMA.",
+        "generator": {"builder": "dcgan_generator", "args": {}},
+        "discriminator": {"builder": "dcgan_discriminator", "args": {}},
+        "loss": "non_saturating",
+        "penalty": None,
+        "d_steps": 1,
+        "ema_decay": None,
+        "optimizer": {"g_lr": 1e-4, "d_lr": 1e-4, "beta_1": 0.9, "beta_2": 0.999},
+        "batch_size": 256,
+        "latent_dim": 100,
+    },
+    # Lean DCGAN, chosen for quality per minute on a CPU (docs/benchmarks.md,
+    # "Recipes"): two transposed convolutions in G (7x fewer multiply-adds
+    # than the tutorial's), 4x4 kernels and no dropout in D, batch 32,
+    # Adam(1e-3, beta_1=0, beta_2=0.99), lazy R1 and an EMA of G.
+    "dcgan": {
+        "description": "Lean DCGAN: G Dense 7x7x128 -> ConvT 64 -> ConvT 1 (4x4 kernels, "
+                       "batch norm), D Conv 64/128 (4x4, no dropout); non-saturating loss "
+                       "+ lazy R1, Adam(1e-3, 0, 0.99), batch 32, EMA generator.",
+        "generator": {"builder": "dcgan_generator",
+                      "args": {"filters": [128, 64], "kernel_size": 4}},
+        "discriminator": {"builder": "dcgan_discriminator",
+                          "args": {"dropout": 0.0, "kernel_size": 4}},
+        "loss": "non_saturating",
+        "penalty": {"name": "r1", "args": {"gamma": 1.0, "interval": 16}},
+        "d_steps": 1,
+        "ema_decay": 0.999,
+        "optimizer": {"g_lr": 1e-3, "d_lr": 1e-3, "beta_1": 0.0, "beta_2": 0.99},
+        "batch_size": 32,
+        "latent_dim": 100,
+    },
+    # The "dcgan" recipe as a WGAN-GP: Wasserstein loss, gradient penalty 10
+    # (Gulrajani et al., 2017), Adam(2e-4, 0, 0.9), one critic step per G step.
+    "wgan-gp": {
+        "description": "Lean DCGAN trained as a WGAN-GP: Wasserstein loss + gradient "
+                       "penalty 10, one critic step per G step, Adam(2e-4, 0, 0.9), batch 32, "
+                       "EMA generator.",
+        "generator": {"builder": "dcgan_generator",
+                      "args": {"filters": [128, 64], "kernel_size": 4}},
+        "discriminator": {"builder": "dcgan_discriminator",
+                          "args": {"dropout": 0.0, "kernel_size": 4}},
+        "loss": "wasserstein",
+        "penalty": {"name": "wgan_gp", "args": {"weight": 10.0}},
+        "d_steps": 1,
+        "ema_decay": 0.999,
+        "optimizer": {"g_lr": 2e-4, "d_lr": 2e-4, "beta_1": 0.0, "beta_2": 0.9},
+        "batch_size": 32,
+        "latent_dim": 100,
+    },
+    # The "dcgan" recipe made class-conditional: a label embedding in G, a
+    # projection discriminator (Miyato & Koyama, 2018).
+    "cdcgan": {
+        "description": "Lean class-conditional DCGAN: label embedding + the dcgan recipe's G, "
+                       "projection D (4x4, no dropout); non-saturating loss + lazy R1, "
+                       "Adam(1e-3, 0, 0.99), batch 32, EMA generator.",
+        "conditional": True,
+        "generator": {"builder": "conditional_dcgan_generator",
+                      "args": {"filters": [128, 64], "kernel_size": 4}},
+        "discriminator": {"builder": "conditional_dcgan_discriminator",
+                          "args": {"dropout": 0.0, "kernel_size": 4}},
+        "loss": "non_saturating",
+        "penalty": {"name": "r1", "args": {"gamma": 1.0, "interval": 16}},
+        "d_steps": 1,
+        "ema_decay": 0.999,
+        "optimizer": {"g_lr": 1e-3, "d_lr": 1e-3, "beta_1": 0.0, "beta_2": 0.99},
+        "batch_size": 32,
+        "latent_dim": 100,
+    },
+}
+
+
+def available():
+    """Sorted recipe names."""
+    return sorted(RECIPES)
+
+
+def get_recipe(name, **overrides):
+    """A copy of the recipe `name`, with top-level or dotted overrides.
+
+    Args:
+        name: a name from `available()`, or a recipe dict (copied).
+        **overrides: values to replace; nested keys use `__` for the dot,
+            e.g. `discriminator__args__dropout=0.0`.
+
+    Returns:
+        A new recipe dict.
+
+    Example:
+        >>> r = get_recipe("dcgan", batch_size=128)
+    """
+    if isinstance(name, dict):
+        recipe = copy.deepcopy(name)
+    elif name in RECIPES:
+        recipe = copy.deepcopy(RECIPES[name])
+    else:
+        raise ValueError(
+            f"Unknown recipe {name!r}. Valid names: {', '.join(available())}. "
+            f"Received: recipe={name!r}"
+        )
+    for key, value in overrides.items():
+        set_path(recipe, key.replace("__", "."), value)
+    return recipe
+
+
+def set_path(recipe, dotted, value):
+    """Sets `recipe["a"]["b"] = value` for `dotted = "a.b"` (in place)."""
+    keys = dotted.split(".")
+    node = recipe
+    for key in keys[:-1]:
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+    node[keys[-1]] = value
+    return recipe
+
+
+def _build_model(spec, **fixed):
+    from keras_gan import models
+
+    builder = getattr(models, spec["builder"], None)
+    if builder is None or not callable(builder):
+        raise ValueError(f"Unknown model builder. Received: builder={spec['builder']!r}")
+    return builder(**fixed, **spec.get("args", {}))
+
+
+def build_gan(recipe, image_shape=(28, 28, 1), num_classes=None, seed=None, compile=True):
+    """Builds (and compiles) the GAN a recipe describes.
+
+    Args:
+        recipe: a recipe name or dict (see `get_recipe`).
+        image_shape: `(height, width, channels)` of the training images.
+        num_classes: number of classes; needed by (and only used for)
+            conditional recipes.
+        seed: seed of the GAN's training noise (default: the recipe's
+            `seed`, if any).
+        compile: compile with the recipe's Adam settings.
+
+    Returns:
+        A `keras_gan.GAN` or `keras_gan.ConditionalGAN`.
+
+    Example:
+        >>> gan = build_gan("dcgan")
+        >>> gan.fit(images, epochs=1, batch_size=get_recipe("dcgan")["batch_size"])
+    """
+    import keras
+
+    from keras_gan import losses
+    from keras_gan import penalties
+    from keras_gan.conditional_gan import ConditionalGAN
+    from keras_gan.gan import GAN
+
+    recipe = get_recipe(recipe)
+    latent = check_positive_int("latent_dim", recipe["latent_dim"])
+    image_shape = tuple(image_shape)
+    penalty = recipe.get("penalty")
+    if isinstance(penalty, dict):
+        penalty = penalties.penalty.create(penalty["name"], **penalty.get("args", {}))
+    loss = recipe["loss"]
+    if isinstance(loss, dict):
+        loss = losses.gan_loss.create(loss["name"], **loss.get("args", {}))
+    common = dict(loss=loss, penalty=penalty, d_steps=recipe.get("d_steps", 1),
+                  ema_decay=recipe.get("ema_decay"), ema_warmup=recipe.get("ema_warmup", True),
+                  seed=recipe.get("seed") if seed is None else seed)
+    if recipe.get("conditional") and num_classes is None:
+        raise ValueError(
+            "This recipe is class-conditional: pass num_classes. Received: num_classes=None"
+        )
+    if recipe.get("conditional"):
+        G = _build_model(recipe["generator"], latent_dim=latent, num_classes=num_classes,
+                         image_shape=image_shape)
+        D = _build_model(recipe["discriminator"], num_classes=num_classes,
+                         image_shape=image_shape)
+        gan = ConditionalGAN(G, D, latent, num_classes=num_classes, **common)
+    else:
+        G = _build_model(recipe["generator"], latent_dim=latent, image_shape=image_shape)
+        D = _build_model(recipe["discriminator"], image_shape=image_shape)
+        gan = GAN(G, D, latent, **common)
+    if compile:
+        opt = recipe["optimizer"]
+
+        def adam(lr):
+            return keras.optimizers.Adam(lr, beta_1=opt["beta_1"], beta_2=opt["beta_2"])
+
+        gan.compile(adam(opt["g_lr"]), adam(opt["d_lr"]))
+    return gan

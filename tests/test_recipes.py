@@ -1,0 +1,78 @@
+"""Named training recipes: lookups, overrides, and the GANs they build."""
+
+import keras
+import numpy as np
+import pytest
+
+import keras_gan
+from keras_gan.models import recipes
+
+
+def test_every_recipe_builds_and_trains_two_steps():
+    x = np.random.default_rng(0).uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
+    y = np.arange(8, dtype="int32") % 10
+    for name in recipes.available():
+        recipe = recipes.get_recipe(name)
+        conditional = recipe.get("conditional", False)
+        gan = recipes.build_gan(name, num_classes=10 if conditional else None, seed=0)
+        assert isinstance(gan, keras_gan.ConditionalGAN if conditional else keras_gan.GAN)
+        assert gan.latent_dim == recipe["latent_dim"]
+        assert gan.ema_decay == recipe["ema_decay"]
+        assert gan.d_steps == recipe.get("d_steps", 1)
+        assert type(gan.loss_fn).registry_name == recipe["loss"]
+        if recipe["penalty"] is None:
+            assert gan.penalty is None
+        else:
+            assert type(gan.penalty).registry_name == recipe["penalty"]["name"]
+            for key, value in recipe["penalty"]["args"].items():
+                assert getattr(gan.penalty, key) == value, (name, key)
+        opt = recipe["optimizer"]
+        for optimizer, lr in ((gan.generator_optimizer, opt["g_lr"]),
+                              (gan.discriminator_optimizer, opt["d_lr"])):
+            assert float(keras.ops.convert_to_numpy(optimizer.learning_rate)) == pytest.approx(lr)
+            assert optimizer.beta_1 == opt["beta_1"] and optimizer.beta_2 == opt["beta_2"]
+        history = gan.fit(x, y if conditional else None, batch_size=4, epochs=1, verbose=0)
+        assert all(np.isfinite(v[-1]) for v in history.history.values()), name
+
+
+def test_tutorial_recipe_is_the_tensorflow_tutorial():
+    gan = recipes.build_gan("tutorial", compile=False)
+    # tensorflow.org/tutorials/generative/dcgan: 2,330,944 and 212,865 parameters.
+    assert gan.generator.count_params() == 2_330_944
+    assert gan.discriminator.count_params() == 212_865
+    assert [type(l).__name__ for l in gan.discriminator.layers].count("Dropout") == 2
+    r = recipes.get_recipe("tutorial")
+    assert r["batch_size"] == 256 and r["optimizer"]["g_lr"] == 1e-4 and r["ema_decay"] is None
+
+
+def test_lean_dcgan_recipe():
+    gan = recipes.build_gan("dcgan", compile=False)
+    G, D = gan.generator, gan.discriminator
+    # Dense 100 -> 7x7x128 (no bias) + BN over its 6,272 outputs, ConvT 128->64
+    # (4x4) + BN, ConvT 64->1 (4x4); BN: gamma, beta and two moving statistics.
+    expected_g = 100 * 6272 + 4 * 6272 + 4 * 4 * 128 * 64 + 4 * 64 + 4 * 4 * 64
+    assert G.count_params() == expected_g
+    assert "Dropout" not in [type(l).__name__ for l in D.layers]
+    assert G.output_shape == (None, 28, 28, 1)
+
+
+def test_overrides_and_copies():
+    r = recipes.get_recipe("dcgan", batch_size=32, discriminator__args__dropout=0.25,
+                           optimizer__g_lr=3e-3)
+    assert r["batch_size"] == 32
+    assert r["discriminator"]["args"]["dropout"] == 0.25
+    assert r["optimizer"]["g_lr"] == 3e-3
+    # The registry entry is untouched.
+    assert recipes.get_recipe("dcgan")["batch_size"] == recipes.RECIPES["dcgan"]["batch_size"]
+    assert recipes.get_recipe("dcgan")["optimizer"]["g_lr"] == 1e-3
+    gan = recipes.build_gan(r, compile=False)
+    assert [type(l).__name__ for l in gan.discriminator.layers].count("Dropout") == 2
+
+
+def test_unknown_names_are_named_in_the_error():
+    with pytest.raises(ValueError, match="Received: recipe='dcgna'"):
+        recipes.get_recipe("dcgna")
+    with pytest.raises(ValueError, match="builder='nope'"):
+        recipes.build_gan(recipes.get_recipe("dcgan", generator__builder="nope"))
+    with pytest.raises(ValueError, match="r3"):
+        recipes.build_gan(recipes.get_recipe("dcgan", penalty={"name": "r3", "args": {}}))
