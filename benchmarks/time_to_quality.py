@@ -65,11 +65,12 @@ def parse_runs(specs):
 
 def default_runs():
     sys.path.insert(0, os.path.join(ROOT, "zoo"))
-    from recipe import zoo_recipes  # zoo/recipe.py
+    from recipe import resolve  # zoo/recipe.py
+    from recipe import zoo_recipes
 
     runs = [{"label": NATIVE_TUTORIAL, "recipe": NATIVE_TUTORIAL, "overrides": {}}]
     for name, zoo in zoo_recipes().items():
-        if not zoo.get("conditional"):
+        if not resolve(zoo)["conditional"]:  # unconditional models only
             runs.append({"label": name, "recipe": zoo["recipe"], "overrides": {}})
     return runs
 
@@ -239,6 +240,16 @@ def report(records, out, meta):
         for r in records:
             m = minutes_to_reach(r["points"], best)
             print(f"  {r['label']}: {'not reached' if m is None else f'{m:.1f}'}")
+    marks = [m for m in (10, 30, 60) if any(p["minutes"] >= m * 0.99 for r in records
+                                              for p in r["points"])]
+    if marks:
+        print("\nFID reached after " + ", ".join(f"{m}" for m in marks) + " minutes:")
+        for r in records:
+            cells = []
+            for m in marks:
+                seen = [p["fid"] for p in r["points"] if p["minutes"] <= m * 1.01]
+                cells.append(f"{min(seen):.3f}" if seen else "-")
+            print(f"  {r['label']}: " + " / ".join(cells))
     with open(os.path.join(out, "time_to_quality.json"), "w") as f:
         json.dump(dict(meta, runs=records), f, indent=1)
     plot(records, os.path.join(out, "time_to_quality.png"), meta)
@@ -356,14 +367,10 @@ def main(argv=None):
 
 
 def _cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+    sys.path.insert(0, os.path.join(ROOT, "zoo"))
+    from zoo_finalize import _cpu_name as cpu_name  # zoo/zoo_finalize.py
+
+    return cpu_name()
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import sys
 import time
 
 
-STEPS = 4000
+STEPS = 8000
 
 
 def parse_args(argv=None):
