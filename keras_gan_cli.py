@@ -1,13 +1,49 @@
 """Launcher of the `keras-gan` command.
 
 It lives outside the `keras_gan` package on purpose: importing `keras_gan`
-imports Keras, and `--backend` must set `KERAS_BACKEND` before that.
+imports Keras, and `--backend` must set `KERAS_BACKEND` before that. For
+`--help`, `-h` and `--version` it never imports Keras or a backend: the
+argument parsers in `keras_gan/cli/` import only the standard library (and
+NumPy), and are loaded without running `keras_gan/__init__.py`.
 """
 
+import importlib
+import importlib.util
 import os
 import sys
+import types
 
 BACKENDS = ("tensorflow", "jax", "torch")
+QUICK = ("-h", "--help", "--version")
+
+
+def version():
+    """keras_gan's version, read from keras_gan/version.py without importing the package."""
+    spec = importlib.util.find_spec("keras_gan")
+    path = os.path.join(list(spec.submodule_search_locations)[0], "version.py")
+    namespace = {}
+    with open(path) as f:
+        exec(compile(f.read(), path, "exec"), namespace)
+    return namespace["__version__"]
+
+
+def _parse_only(argv):
+    """Runs `keras_gan.cli.main.main(argv)` for help output, without `keras_gan/__init__.py`."""
+    if "keras_gan" in sys.modules:  # already imported for real: use it
+        from keras_gan.cli.main import main as run
+
+        return run(argv)
+    spec = importlib.util.find_spec("keras_gan")
+    stub = types.ModuleType("keras_gan")
+    stub.__path__ = list(spec.submodule_search_locations)
+    saved = dict(sys.modules)
+    sys.modules["keras_gan"] = stub
+    try:
+        return importlib.import_module("keras_gan.cli.main").main(argv)
+    finally:  # the stub and what it loaded must not outlive the parse
+        for name in [n for n in sys.modules if n == "keras_gan" or n.startswith("keras_gan.")]:
+            if name not in saved:
+                del sys.modules[name]
 
 
 def _peek_backend(argv):
@@ -21,6 +57,14 @@ def _peek_backend(argv):
 
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
+    if "--version" in argv:
+        print(f"keras-gan {version()}")
+        return 0
+    if not argv or any(a in ("-h", "--help") for a in argv):
+        try:
+            return _parse_only(argv)
+        except SystemExit as e:  # argparse printed the help (or a usage error)
+            return e.code if isinstance(e.code, int) else 0
     backend = _peek_backend(argv)
     if backend is not None:
         if backend not in BACKENDS:

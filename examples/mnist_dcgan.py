@@ -7,7 +7,8 @@ chosen for quality per minute on a CPU; docs/benchmarks.md) for `--steps`
 steps. Uses full MNIST when `--data` or Keras' cache has it, else (offline)
 the real MNIST sample bundled with keras_gan, and says which. Writes to
 `--out`: `samples.png` (final 8x8 grid), `epoch_NNN.png` (a grid every
-`--grid-every` steps), `gan.keras` (resumable),
+`--grid-every` steps), `history.png` (loss and D-output curves),
+`gan.keras` (resumable),
 `generator.keras` (standalone), `history.json`, and `metrics.json`: FID, KID,
 classifier score, precision/recall and density/coverage of 10,000 samples
 against the MNIST test digits (extractor: keras_gan's MNIST classifier).
@@ -34,6 +35,9 @@ def parse_args(argv=None):
                    help=f"training steps (default {STEPS}: under 6 minutes on 2 CPU cores)")
     p.add_argument("--epochs", type=int, default=None,
                    help="train whole passes over the data instead of --steps")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a recipe value (dotted key, JSON value), "
+                        "e.g. optimizer.lr_decay=0.5")
     p.add_argument("--batch-size", type=int, default=None, help="default: the recipe's")
     p.add_argument("--max-images", type=int, default=60000,
                    help="train on at most this many images")
@@ -68,6 +72,10 @@ def main(argv=None):
     for name in ("batch_size", "latent_dim"):
         if getattr(args, name) is not None:
             recipe[name] = getattr(args, name)
+    try:
+        recipes.apply_overrides(recipe, args.set)
+    except ValueError as e:
+        raise SystemExit(f"--set: {e}")
     keras.utils.set_random_seed(args.seed)
     x, _, source = load_mnist(args.data)
     images = to_gan_range(x[: args.max_images])
@@ -80,7 +88,7 @@ def main(argv=None):
     print(f"backend={keras.backend.backend()} data={source} images={len(images)} "
           f"recipe={args.recipe} batch_size={recipe['batch_size']} steps={steps}", flush=True)
 
-    gan = recipes.build_gan(recipe, seed=args.seed)
+    gan = recipes.build_gan(recipe, seed=args.seed, total_steps=steps)
     os.makedirs(args.out, exist_ok=True)
     z = np.random.default_rng(args.seed).normal(size=(64, gan.latent_dim)).astype("float32")
 
@@ -122,6 +130,10 @@ def main(argv=None):
     }
     with open(os.path.join(args.out, "history.json"), "w") as f:
         json.dump(record, f, indent=1)
+    from keras_gan.utils.history_plot import save_history_plot
+
+    save_history_plot(history, os.path.join(args.out, "history.png"), steps_per_epoch=chunk,
+                      title=f"{args.recipe} recipe, {record['steps']} steps")
     print(f"trained {record['steps']} steps in {elapsed:.0f}s; sample grid: {samples}")
     print(f"resume with keras.saving.load_model({os.path.join(args.out, 'gan.keras')!r})")
     if args.eval_samples:

@@ -17,5 +17,6 @@ from keras_gan.conditional_gan import ConditionalGAN
 from keras_gan.gan import GAN
 from keras_gan.gan_optimizer import GANOptimizer
 from keras_gan.generator import Generator
+from keras_gan.utils.history_plot import save_history_plot
 from keras_gan.utils.image_grid import save_image_grid
 from keras_gan.version import __version__

@@ -84,38 +84,6 @@ class ConditionalGAN(GAN):
     def _discriminator_inputs(self, x, labels):
         return [x, labels]
 
-    def _generation_labels(self, labels, n):
-        if labels is None:
-            raise ValueError(
-                "ConditionalGAN.generate() needs the class of each sample: "
-                "pass labels=[...] (one integer per sample). Received: labels=None"
-            )
-        return ops.convert_to_tensor(validation.per_sample_labels(labels, n, self.num_classes))
-
-    def generate(self, n_or_z=None, labels=None, seed=None, use_ema=None, batch_size=256):
-        """Samples for the given classes; `n_or_z` defaults to `len(labels)`.
-
-        Args:
-            n_or_z: number of samples or noise array (default: one per label).
-            labels: one integer class per sample, or a single class for all.
-            seed: integer seed for the noise.
-            use_ema: use the EMA generator (default: when there is one).
-            batch_size: generator batch size.
-
-        Returns:
-            numpy array of samples.
-        """
-        if n_or_z is None:
-            if labels is None or np.ndim(labels) == 0:
-                raise ValueError(
-                    "Pass the number of samples or one label per sample. "
-                    f"Received: n_or_z=None, labels={labels!r}"
-                )
-            n_or_z = len(labels)
-        return super().generate(
-            n_or_z, labels=labels, seed=seed, use_ema=use_ema, batch_size=batch_size
-        )
-
     def get_config(self):
         config = super().get_config()
         config["num_classes"] = self.num_classes

@@ -178,6 +178,7 @@ class GAN(backend.GANTrainer, keras.Model):
             keras.metrics.Mean(name="penalty") if self.penalty else None
         )
         self._gan_compile_args = None
+        self._fast_layers = []
         self._lazy = _LazyState()
         # G and D carry all the weights; the GAN itself has nothing to build.
         self.built = True
@@ -393,8 +394,8 @@ class GAN(backend.GANTrainer, keras.Model):
         returned function keeps a step counter and calls one of (at most k)
         compiled variants of the training step, each traced knowing which of
         its D steps are penalised. Steps without the penalty then cost what a
-        plain step costs on every backend (XLA's CPU conditional was measured
-        3.4x slower than a plain step here).
+        plain step costs on every backend (a run-time conditional is slower;
+        docs/design.md, "Lazy regularisation without a run-time branch").
         """
         lazy = (
             self.penalty is not None
@@ -467,11 +468,80 @@ class GAN(backend.GANTrainer, keras.Model):
             trackers.insert(2, self.penalty_tracker)
         return trackers
 
-    def test_step(self, *args, **kwargs):
-        raise NotImplementedError(
-            "GAN.evaluate() has no meaning without a sample-quality metric; "
-            "score samples from gan.generate() instead."
+    def _gan_test_step(self, data):
+        """D and G losses and D's mean outputs on held-out real data and fresh fakes.
+
+        Inference mode (`training=False`): no gradients, no weight,
+        optimizer, batch-norm or EMA update. The fakes' noise comes from the
+        GAN's SeedGenerator, whose state `evaluate` puts back afterwards.
+        """
+        real, labels = self._unpack(data)
+        batch = ops.shape(real)[0]
+        z = replica_normal(
+            (batch, self.latent_dim), dtype=self.compute_dtype, seed=self.seed_generator
         )
+        fake = self._generate(z, labels, training=False)
+        real_logits = ops.cast(self._discriminate(real, labels, training=False), "float32")
+        fake_logits = ops.cast(self._discriminate(fake, labels, training=False), "float32")
+        self.d_loss_tracker.update_state(self.loss_fn.d_loss(real_logits, fake_logits))
+        self.g_loss_tracker.update_state(self.loss_fn.g_loss(fake_logits))
+        self.d_real_tracker.update_state(ops.mean(real_logits))
+        self.d_fake_tracker.update_state(ops.mean(fake_logits))
+        return {m.name: m.result() for m in (self.d_loss_tracker, self.g_loss_tracker,
+                                             self.d_real_tracker, self.d_fake_tracker)}
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        """D and G losses and D's mean logits on held-out data (`keras.Model.evaluate`).
+
+        For each batch of real samples `x` (with labels `y` for a
+        `ConditionalGAN`), G draws as many fresh fakes (inference mode) and
+        D scores both: the logs are `d_loss`, `g_loss`, `d_real` and
+        `d_fake` (means of D's logits), averaged over the batches. Nothing
+        changes: weights, optimizers, batch-norm statistics, the EMA and
+        every RNG state (the SeedGenerators and torch's global generator are
+        put back after the run), so evaluating between epochs does not
+        change training. Sample quality is another question: see
+        `keras_gan.evaluation.Evaluator` and `EvaluationCallback`, whose
+        numbers can join these logs.
+
+        Args:
+            x: held-out real samples (arrays are checked like `fit`'s).
+            y: their labels (`ConditionalGAN` only).
+            *args: as `keras.Model.evaluate`.
+            **kwargs: as `keras.Model.evaluate` (`batch_size`, `callbacks`,
+                `return_dict`, ...).
+
+        Returns:
+            As `keras.Model.evaluate`: the logs (a list, or a dict with
+            `return_dict=True`).
+
+        Example:
+            >>> gan.evaluate(x_test, batch_size=256, return_dict=True)
+            {'d_loss': 1.31, 'g_loss': 0.79, 'd_real': 0.12, 'd_fake': -0.10}
+        """
+        if self._gan_compile_args is None:
+            raise ValueError(
+                "Call compile() before evaluate(): the losses need the GAN's compiled "
+                "step. Received: an uncompiled GAN"
+            )
+        self._check_fit_data(x, y)
+        generators = self._seed_generators_to_save()
+        saved = [ops.convert_to_numpy(sg.state.value).copy() for sg in generators]
+        global_rng = backend.get_global_rng_state()
+        return_dict = kwargs.pop("return_dict", False)
+        try:
+            logs = super().evaluate(x, y, *args, return_dict=True, **kwargs)
+        finally:
+            for sg, state in zip(generators, saved):
+                sg.state.assign(state)
+            if global_rng is not None:
+                backend.set_global_rng_state(global_rng)
+        callbacks = kwargs.get("callbacks") or []
+        if isinstance(callbacks, keras.callbacks.CallbackList):  # from fit's validation
+            callbacks = callbacks.callbacks
+        for callback in callbacks:
+            logs.update(getattr(callback, "evaluate_logs", None) or {})
+        return logs if return_dict else self._flatten_metrics_in_order(logs)
 
     # ------------------------------------------------------------ compile/fit
     @property
@@ -489,6 +559,7 @@ class GAN(backend.GANTrainer, keras.Model):
         jit_compile="auto",
         steps_per_execution=1,
         run_eagerly=False,
+        fast_layers=True,
     ):
         """Sets the two optimizers and how the training step is compiled.
 
@@ -501,21 +572,29 @@ class GAN(backend.GANTrainer, keras.Model):
                 `torch.compile` cannot double-backward.
             steps_per_execution: training steps per compiled call.
             run_eagerly: run the step eagerly (debugging).
+            fast_layers: on torch, give covered layers of G and D faster
+                calls with Keras' results (`Conv2D`, `Conv2DTranspose`,
+                `BatchNormalization`, `Dropout`; see the design notes,
+                "Faster layer calls, same results"). LoRA/DoRA-enabled,
+                quantized, mixed-precision and subclassed layers, and Keras
+                versions the calls were not tested with, keep Keras' call,
+                with a warning that names the reason. The environment
+                variable `KERAS_GAN_FAST_LAYERS` (0 or 1) overrides this
+                argument. `gan.fast_layers` lists the layers that got a
+                fast call. Configs and saved files are unchanged.
 
-        `compile` also gives covered layers of G and D faster calls with
-        Keras' results (torch: `Conv2D`, `Conv2DTranspose`,
-        `BatchNormalization`, `Dropout`; TensorFlow: fused
-        `BatchNormalization`; see the design notes, "Faster layer calls,
-        same results"). `KERAS_GAN_FAST_LAYERS=0` keeps Keras' own calls.
-        Configs and saved files are unchanged.
+        Example:
+            >>> gan.compile(keras.optimizers.Adam(2e-4, 0.5),
+            ...             keras.optimizers.Adam(2e-4, 0.5), fast_layers=False)
         """
         g = _default_optimizer() if g_optimizer is None else g_optimizer
         d = _default_optimizer() if d_optimizer is None else d_optimizer
         backend.check_variables(
             self.generator.variables + self.discriminator.variables
         )
+        self._fast_layers = []
         for network in (self.generator, self.discriminator):
-            backend.accelerate_layers(network)
+            self._fast_layers += backend.accelerate_layers(network, enabled=fast_layers)
         optimizer = GANOptimizer(g, d)
         optimizer.build_pair(
             self.generator.trainable_variables,
@@ -525,6 +604,7 @@ class GAN(backend.GANTrainer, keras.Model):
             "jit_compile": jit_compile,
             "steps_per_execution": steps_per_execution,
             "run_eagerly": run_eagerly,
+            "fast_layers": bool(fast_layers),
         }
         super().compile(
             optimizer=optimizer,
@@ -533,6 +613,11 @@ class GAN(backend.GANTrainer, keras.Model):
             run_eagerly=run_eagerly,
             auto_scale_loss=False,
         )
+
+    @property
+    def fast_layers(self):
+        """Names of the layers of G and D that `compile` gave a fast call (torch)."""
+        return list(self._fast_layers)
 
     def get_compile_config(self):
         if self._gan_compile_args is None:
@@ -593,9 +678,9 @@ class GAN(backend.GANTrainer, keras.Model):
 
     def _prepare_distributed(self, x, kwargs):
         """Checks (and on torch synchronises) a data-parallel set-up."""
-        from keras_gan.distributed.checks import check_global_batch
-        from keras_gan.distributed.checks import num_samples
-        from keras_gan.distributed.checks import static_batch_size
+        from keras_gan.validation import check_global_batch
+        from keras_gan.validation import num_samples
+        from keras_gan.validation import static_batch_size
 
         facts = {
             "batch_size": static_batch_size(x, kwargs.get("batch_size")),
@@ -631,65 +716,49 @@ class GAN(backend.GANTrainer, keras.Model):
             super().save_weights(tmp, overwrite=True, **kwargs)
 
     # --------------------------------------------------------------- sampling
-    def _sample_latent(self, n, seed):
-        # NumPy noise: a seed gives the same samples on every backend, and the
-        # same as `keras_gan.Generator.from_gan(gan).generate(n, seed=seed)`.
-        z = np.random.default_rng(seed).standard_normal((n, self.latent_dim))
-        return ops.convert_to_tensor(z.astype("float32"), dtype=self.compute_dtype)
-
-    def generate(self, n_or_z, labels=None, seed=None, use_ema=None, batch_size=256):
-        """Samples from the generator (the EMA copy when there is one).
+    def as_generator(self, use_ema=None):
+        """This GAN's generator as a `keras_gan.Generator` (shares the weights).
 
         Args:
-            n_or_z: number of samples, or a `(n, latent_dim)` array of noise.
-            labels: class labels (`ConditionalGAN` only).
+            use_ema: take the EMA generator (default: when there is one).
+
+        Returns:
+            A `keras_gan.Generator`.
+        """
+        from keras_gan.generator import Generator
+
+        return Generator.from_gan(self, use_ema=use_ema)
+
+    def generate(self, n_or_z=None, labels=None, seed=None, use_ema=None, batch_size=256,
+                 verbose=0):
+        """Samples from the generator (the EMA copy when there is one).
+
+        Delegates to `keras_gan.Generator.generate`: the noise of
+        `generate(n, seed=s)` comes from NumPy, so a seed gives the same
+        samples on every backend, and the same as
+        `keras_gan.Generator.from_gan(gan).generate(n, seed=s)`.
+
+        Args:
+            n_or_z: number of samples, or a `(n, latent_dim)` array of noise
+                (conditional GANs: default one sample per label).
+            labels: class labels (`ConditionalGAN` only): one integer per
+                sample, or one class for all.
             seed: integer seed of the (NumPy) noise when `n_or_z` is a
-                number; the same seed gives the same samples on every backend.
+                number.
             use_ema: use `generator_ema` (default: when `ema_decay` is set).
             batch_size: generator batch size.
+            verbose: 1 shows a progress bar.
 
         Returns:
             numpy array of samples, shape `(n, *sample_shape)`, in [-1, 1] for
             the bundled generators.
-        """
-        if isinstance(n_or_z, (int, np.integer)) and not isinstance(n_or_z, bool):
-            if n_or_z < 1:
-                raise ValueError(
-                    f"Number of samples must be >= 1. Received: n={n_or_z}"
-                )
-            z = self._sample_latent(int(n_or_z), seed)
-        else:
-            z = ops.convert_to_tensor(n_or_z, dtype=self.compute_dtype)
-            if len(z.shape) != 2 or z.shape[1] != self.latent_dim:
-                raise ValueError(
-                    f"Noise must have shape (n, {self.latent_dim}). "
-                    f"Received: z.shape={tuple(z.shape)}"
-                )
-        labels = self._generation_labels(labels, int(z.shape[0]))
-        if use_ema is None:
-            use_ema = self.generator_ema is not None
-        if use_ema and self.generator_ema is None:
-            raise ValueError(
-                "use_ema=True but this GAN keeps no EMA generator; "
-                "construct it with ema_decay=0.999. Received: use_ema=True"
-            )
-        model = self.generator_ema if use_ema else self.generator
-        out = []
-        n = int(z.shape[0])
-        for start in range(0, n, batch_size):
-            zb = z[start : start + batch_size]
-            lb = None if labels is None else labels[start : start + batch_size]
-            inputs = self._generator_inputs(zb, lb)
-            out.append(ops.convert_to_numpy(model(inputs, training=False)))
-        return np.concatenate(out, axis=0)
 
-    def _generation_labels(self, labels, n):
-        if labels is not None:
-            raise ValueError(
-                "This GAN is unconditional: generate() takes no labels. "
-                f"Received: labels={labels!r}"
-            )
-        return None
+        Example:
+            >>> images = gan.generate(64, seed=0)
+        """
+        return self.as_generator(use_ema).generate(
+            n_or_z, labels=labels, seed=seed, batch_size=batch_size, verbose=verbose
+        )
 
     def export_generator(self, filepath, use_ema=None):
         """Saves the generator alone as a standalone `.keras` model.
@@ -725,18 +794,34 @@ class GAN(backend.GANTrainer, keras.Model):
         return found
 
     def save_own_variables(self, store):
+        """Keras' variables, every SeedGenerator state and the framework's global RNG.
+
+        The global RNG (torch's CPU generator, which Keras' torch backend
+        uses for unseeded `Dropout`) is stored under `global_rng_<backend>`
+        in single-process runs, so that `save_weights`/`load_weights` and
+        Keras' `BackupAndRestore` resume exactly (docs/reliability.md).
+        """
         super().save_own_variables(store)
         for i, sg in enumerate(self._seed_generators_to_save()):
             store[f"seed_state_{i}"] = ops.convert_to_numpy(sg.state.value)
+        if backend.replica_context()[1] == 1:
+            state = backend.get_global_rng_state()
+            if state is not None:
+                store[f"global_rng_{keras.backend.backend()}"] = state
 
     def load_own_variables(self, store):
+        """Inverse of `save_own_variables`; loading sets the global RNG too (same backend)."""
         keys = list(store.keys())
         for i, sg in enumerate(self._seed_generators_to_save()):
             key = f"seed_state_{i}"
             if key in keys:
                 state = np.asarray(store[key])
                 sg.state.assign(state.astype(sg.state.dtype))
-        rest = {k: store[k] for k in keys if not k.startswith("seed_state_")}
+        rng_key = f"global_rng_{keras.backend.backend()}"
+        if rng_key in keys and backend.replica_context()[1] == 1:
+            backend.set_global_rng_state(np.asarray(store[rng_key]))
+        rest = {k: store[k] for k in keys
+                if not k.startswith("seed_state_") and not k.startswith("global_rng_")}
         super().load_own_variables(rest)
 
     def get_config(self):

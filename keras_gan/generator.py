@@ -7,7 +7,7 @@ import numpy as np
 from keras import ops
 
 from keras_gan import validation
-from keras_gan.models._checks import check_positive_int
+from keras_gan.validation import check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_gan")
@@ -86,7 +86,8 @@ class Generator(keras.Model):
         network = gan.generator_ema if use_ema else gan.generator
         if network is None:
             raise ValueError(
-                "use_ema=True but this GAN keeps no EMA generator. Received: use_ema=True"
+                "use_ema=True but this GAN keeps no EMA generator; construct it with "
+                "ema_decay=0.999. Received: use_ema=True"
             )
         return cls(
             network,
@@ -114,7 +115,7 @@ class Generator(keras.Model):
             )
         return validation.per_sample_labels(labels, n, self.num_classes)
 
-    def generate(self, n_or_z=None, labels=None, seed=None, batch_size=256):
+    def generate(self, n_or_z=None, labels=None, seed=None, batch_size=256, verbose=0):
         """Draws samples.
 
         Args:
@@ -125,6 +126,7 @@ class Generator(keras.Model):
             seed: seed of the NumPy noise (same seed, same samples on every
                 backend); `None` draws fresh noise.
             batch_size: generator batch size.
+            verbose: 1 shows a progress bar (Keras' `Progbar`, on stdout).
 
         Returns:
             numpy array `(n, *image_shape)` in `data_range`.
@@ -151,12 +153,89 @@ class Generator(keras.Model):
         n = z.shape[0]
         labels = self._labels(labels, n)
         check_positive_int("batch_size", batch_size)
+        bar = keras.utils.Progbar(n, unit_name="sample") if verbose else None
         out = []
         for start in range(0, n, batch_size):
             zb = z[start:start + batch_size]
             inputs = zb if labels is None else [zb, labels[start:start + batch_size]]
             out.append(ops.convert_to_numpy(self.network(inputs, training=False)))
+            if bar is not None:
+                bar.update(min(start + batch_size, n))
         return np.concatenate(out, axis=0)
+
+    # ------------------------------------------------------------ presets (keras-hub style)
+    @classmethod
+    def from_preset(cls, preset, revision=None, **kwargs):
+        """A pretrained generator from a zoo name, an `hf://` handle or a folder.
+
+        keras-hub's `from_preset` convention on top of `keras_gan.zoo.load`:
+        pinned, digest-checked downloads through huggingface_hub's cache.
+
+        Args:
+            preset: a zoo name (`"mnist-dcgan"`), `"hf://owner/repo[@rev]"`,
+                or a folder written by `save_to_preset`.
+            revision: Hub branch, tag or commit.
+            **kwargs: `cache_dir`, `force_download`, `local_files_only`
+                (see `keras_gan.zoo.load`).
+
+        Returns:
+            A `keras_gan.Generator`.
+
+        Example:
+            >>> G = keras_gan.Generator.from_preset("mnist-dcgan")
+            >>> G = keras_gan.Generator.from_preset("hf://me/my-gan@v1")
+        """
+        from keras_gan.zoo.load import load
+
+        return load(preset, revision=revision, **kwargs)
+
+    def save_to_preset(self, folder, card=None, grid=True):
+        """Writes this generator as a preset folder (what a Hub repo of it holds).
+
+        `config.json`, `model.weights.h5`, `metadata.json` (with the weights'
+        sha256), `README.md` (model card) and `samples.png`;
+        `from_preset(folder)` loads it back.
+
+        Args:
+            folder: destination folder.
+            card: model card text (default: a minimal card).
+            grid: also write `samples.png`.
+
+        Returns:
+            `folder`.
+
+        Example:
+            >>> G.save_to_preset("my-gan")
+            >>> keras_gan.Generator.from_preset("my-gan")
+        """
+        from keras_gan.zoo.hub_folder import save_folder
+
+        save_folder(self, folder, card=card, grid=grid)
+        return folder
+
+    def push_to_hub(self, repo_id, token=None, private=False, commit_message=None, card=None,
+                    endpoint=None):
+        """Uploads this generator to a Hugging Face Hub repo (one commit).
+
+        Args:
+            repo_id: `"owner/name"` or `"hf://owner/name"`.
+            token: Hub token (default: huggingface_hub's login / `HF_TOKEN`).
+            private: create the repo as private.
+            commit_message: commit message.
+            card: model card text (default: a minimal card).
+            endpoint: Hub URL (default: `HF_ENDPOINT` or huggingface.co).
+
+        Returns:
+            `"hf://owner/name@<commit>"`: the pinned handle, for `from_preset`.
+
+        Example:
+            >>> handle = G.push_to_hub("me/my-mnist-gan")
+        """
+        from keras_gan.zoo.publish import publish
+
+        handle, _ = publish(self, repo_id, token=token, private=private,
+                            commit_message=commit_message, card=card, endpoint=endpoint)
+        return handle
 
     def get_config(self):
         return {

@@ -40,7 +40,7 @@ def test_train_writes_outputs_and_resumes(data, tmp_path, capsys):
     out = tmp_path / "run"
     code, stdout, err = train(capsys, data, out, "--epochs", "1")
     assert code == 0, err
-    for name in ("gan.keras", "generator.keras", "samples.png", "history.json",
+    for name in ("gan.keras", "generator.keras", "samples.png", "history.json", "history.png",
                  "grids/epoch_001.png", "grids/progress.gif"):
         assert (out / name).exists(), name
     assert json.loads((out / "history.json").read_text())["step"] == 3

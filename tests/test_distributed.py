@@ -230,8 +230,8 @@ def test_shard_rejects_bad_arguments(kwargs, message):
 
 
 def test_global_batch_checks_read_datasets_and_loaders():
-    from keras_gan.distributed.checks import check_global_batch
-    from keras_gan.distributed.checks import static_batch_size
+    from keras_gan.validation import check_global_batch
+    from keras_gan.validation import static_batch_size
 
     x = np.zeros((64, 2), "float32")
     assert static_batch_size(x, None) == 32

@@ -4,14 +4,12 @@ import os
 import subprocess
 import sys
 
-import keras
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-@pytest.mark.skipif(keras.backend.backend() != "tensorflow",
-                    reason="the site does not depend on the backend; built once per run")
+@pytest.mark.once  # the site does not depend on the backend
 def test_mkdocs_build_strict(tmp_path):
     pytest.importorskip("mkdocs")
     proc = subprocess.run(
@@ -23,5 +21,30 @@ def test_mkdocs_build_strict(tmp_path):
     for page in ("index.html", "evaluation/index.html", "reliability/index.html",
                  "cli/index.html", "api/index.html"):
         assert (tmp_path / "site" / page).exists(), page
-    api = (tmp_path / "site" / "api" / "index.html").read_text()
-    assert "frechet_distance" in api and "Checkpoint" in api
+    # One API page per subpackage, each rendering its objects' docstrings.
+    expected = {"gan": "as_generator", "models": "build_gan", "losses": "NonSaturating",
+                "penalties": "wgan_gp_penalty", "zoo": "list_models",
+                "callbacks": "Checkpoint", "evaluation": "MetricCollection",
+                "metrics": "frechet_distance", "extractors": "MNISTClassifier",
+                "training": "ConstantThenLinearDecay", "distributed": "replica_normal",
+                "testing": "run_penalty_test"}
+    for page, name in expected.items():
+        html = (tmp_path / "site" / "api" / page / "index.html").read_text()
+        assert name in html, (page, name)
+
+
+@pytest.mark.once
+def test_site_and_package_metadata_name_their_homes():
+    import tomllib
+
+    import yaml
+
+    with open(os.path.join(ROOT, "mkdocs.yml")) as f:
+        site = yaml.load(f, Loader=yaml.BaseLoader)  # BaseLoader: skips !!python tags
+    assert site["strict"] == "true"
+    assert site["site_url"].startswith("https://") and site["repo_url"].startswith("https://")
+    with open(os.path.join(ROOT, "pyproject.toml"), "rb") as f:
+        urls = tomllib.load(f)["project"]["urls"]
+    assert {"Homepage", "Documentation", "Source", "Issues"} <= set(urls)
+    assert urls["Documentation"] == site["site_url"]
+    assert urls["Source"] == site["repo_url"]

@@ -37,6 +37,8 @@ def test_example_writes_grid_and_models(tmp_path):
 
     grid = np.array(Image.open(out / "samples.png"))
     assert grid.shape == (8 * 30 * 2 + 4, 8 * 30 * 2 + 4)  # 8x8 grid, scale 2
+    curves = np.array(Image.open(out / "history.png"))
+    assert curves.ndim == 3 and curves.shape[1] > curves.shape[0]  # the panels side by side
     record = json.loads((out / "history.json").read_text())
     assert record["steps"] == 2 and record["backend"] == keras.backend.backend()
     gan = keras.saving.load_model(str(out / "gan.keras"))
@@ -48,6 +50,7 @@ def test_example_writes_grid_and_models(tmp_path):
     assert metrics["reference"] == "mnist-sample-test" and metrics["fid"] > 0
 
 
+@pytest.mark.once
 def test_example_rejects_bad_numbers(tmp_path):
     proc = subprocess.run(
         [sys.executable, SCRIPT, "--epochs", "0"], capture_output=True, text=True, timeout=60

@@ -238,8 +238,14 @@ def test_environment_variable_turns_it_off(monkeypatch):
     G, D = _dcgan_pair()
     assert backend.accelerate_layers(G) == []
     monkeypatch.setenv("KERAS_GAN_FAST_LAYERS", "1")
-    assert len(backend.accelerate_layers(G)) == 6
-    assert backend.accelerate_layers(G) == []  # once per layer
+    names = backend.accelerate_layers(G)
+    assert len(names) == 6
+    assert backend.accelerate_layers(G) == names  # patched once, listed again
+    # The variable overrides compile's argument both ways.
+    assert backend.accelerate_layers(G, enabled=False) == names
+    monkeypatch.setenv("KERAS_GAN_FAST_LAYERS", "0")
+    assert backend.accelerate_layers(G, enabled=True) == []
+    assert not any("call" in vars(layer) for layer in G._flatten_layers())
 
 
 @pytest.mark.skipif(TORCH, reason="TensorFlow and JAX")
@@ -268,3 +274,112 @@ def test_fast_dcgan_training_matches_keras_call():
             os.environ.pop("KERAS_GAN_FAST_LAYERS", None)
     for a, b in zip(*results):
         np.testing.assert_allclose(a, b, atol=2e-5, rtol=1e-4)
+
+
+def test_compile_switch_and_the_list_of_fast_layers(monkeypatch):
+    monkeypatch.delenv("KERAS_GAN_FAST_LAYERS", raising=False)
+    G, D = _dcgan_pair()
+    gan = keras_gan.GAN(G, D, latent_dim=8, seed=0)
+    gan.compile(fast_layers=False)
+    assert gan.fast_layers == []
+    assert gan.get_compile_config()["fast_layers"] is False
+    assert not any("call" in vars(layer) for net in (G, D) for layer in net._flatten_layers())
+    gan.compile()  # default: on
+    expected = {"torch": 8, "tensorflow": 0, "jax": 0}[BACKEND]
+    assert len(gan.fast_layers) == expected, gan.fast_layers
+    assert set(gan.fast_layers) == {
+        layer.name for net in (G, D) for layer in net._flatten_layers() if "call" in vars(layer)}
+    gan.compile(fast_layers=False)  # and off again: Keras' calls back
+    assert gan.fast_layers == []
+    assert not any("call" in vars(layer) for net in (G, D) for layer in net._flatten_layers())
+
+
+def _lora_d():
+    inputs = keras.Input((8, 8, 1))
+    x = layers.Conv2D(4, 3, strides=2, padding="same", name="lora_conv")(inputs)
+    x = layers.LeakyReLU()(x)
+    x = layers.Conv2D(6, 3, strides=2, padding="same", name="plain_conv")(x)
+    x = layers.Flatten()(x)
+    x = layers.Dense(1, name="lora_dense")(x)
+    D = keras.Model(inputs, x)
+    D.get_layer("lora_conv").enable_lora(2)
+    D.get_layer("lora_dense").enable_lora(2)
+    return D
+
+
+def test_lora_discriminator_trains_the_same_with_the_switch_on_and_off(monkeypatch):
+    """A LoRA-enabled Conv2D keeps Keras' call (its kernel is computed), with a warning."""
+    monkeypatch.delenv("KERAS_GAN_FAST_LAYERS", raising=False)
+    x = np.random.default_rng(0).uniform(-1, 1, (24, 8, 8, 1)).astype("float32")
+    results = {}
+    for switch in (False, True):
+        keras.utils.set_random_seed(3)
+        G = keras_gan.models.dcgan_generator(8, (8, 8, 1), filters=(8, 6, 4))
+        D = _lora_d()
+        # LoRA B starts at zero: give it values so that the adapters matter.
+        for name in ("lora_conv", "lora_dense"):
+            layer = D.get_layer(name)
+            layer.lora_kernel_b.assign(
+                np.random.default_rng(1).normal(size=layer.lora_kernel_b.shape) * 0.1)
+        gan = keras_gan.GAN(G, D, latent_dim=8, loss="wasserstein",
+                            penalty=keras_gan.penalties.WGANGP(weight=10.0), seed=1)
+        with __import__("warnings").catch_warnings(record=True) as caught:
+            __import__("warnings").simplefilter("always")
+            gan.compile(fast_layers=switch)
+        messages = [str(w.message) for w in caught if "keep Keras' own call" in str(w.message)]
+        if switch and TORCH:
+            assert len(messages) == 1 and "lora_conv (LoRA enabled)" in messages[0], messages
+            assert "plain_conv" in gan.fast_layers and "lora_conv" not in gan.fast_layers
+        else:
+            assert messages == [] and "lora_conv" not in gan.fast_layers
+        gan.fit(x, batch_size=8, epochs=1, shuffle=False, verbose=0)
+        results[switch] = [w.copy() for w in G.get_weights() + D.get_weights()]
+    assert len(results[True]) == len(results[False])
+    for a, b in zip(results[False], results[True]):
+        np.testing.assert_allclose(a, b, atol=2e-5, rtol=1e-4)
+
+
+def test_refusal_names_the_reason():
+    from keras_gan.backend import fast_layers
+
+    covered = (layers.Conv2D, layers.BatchNormalization)
+
+    class MyConv(layers.Conv2D):
+        pass
+
+    def built(layer, shape=(None, 8, 8, 2)):
+        layer.build(shape)
+        return layer
+
+    assert fast_layers.refusal(built(layers.Conv2D(4, 3)), covered) is None
+    assert fast_layers.refusal(built(layers.Dense(4), (None, 3)), covered) is None  # not covered
+    assert fast_layers.refusal(built(MyConv(4, 3)), covered) == "subclass MyConv of Conv2D"
+    lora = built(layers.Conv2D(4, 3))
+    lora.enable_lora(2)
+    assert fast_layers.refusal(lora, covered) == "LoRA enabled"
+    mixed = built(layers.Conv2D(4, 3, dtype="mixed_float16"))
+    assert fast_layers.refusal(mixed, covered) == "dtype policy mixed_float16"
+    bn16 = built(layers.BatchNormalization(dtype="bfloat16"))
+    assert fast_layers.refusal(bn16, covered) == "dtype policy bfloat16"
+    # Keras 3.15 quantizes Dense (not yet Conv2D): the rule is the same.
+    quantized = built(layers.Dense(4), (None, 3))
+    quantized.quantize("int8")
+    assert fast_layers.refusal(quantized, (layers.Dense,)) == "quantized (int8)"
+
+
+def test_an_untested_keras_version_keeps_keras_calls(monkeypatch):
+    from keras_gan.backend import fast_layers
+
+    assert fast_layers.keras_version_tested()  # the installed one is tested
+    assert not fast_layers.keras_version_tested("3.99.0")
+    monkeypatch.delenv("KERAS_GAN_FAST_LAYERS", raising=False)
+    monkeypatch.setattr(fast_layers, "TESTED_KERAS", ("3.0",))
+    G, D = _dcgan_pair()
+    gan = keras_gan.GAN(G, D, latent_dim=8, seed=0)
+    if TORCH:
+        with pytest.warns(UserWarning, match=r"tested with Keras 3\.0.*Received: keras 3\."):
+            gan.compile()
+    else:
+        gan.compile()
+    assert gan.fast_layers == []
+    assert not any("call" in vars(layer) for net in (G, D) for layer in net._flatten_layers())

@@ -45,10 +45,35 @@ def arrays(draw, max_dims=5, max_side=9):
         return x.astype(dtype)
 
 
+@st.composite
+def valid_arrays(draw, shape, low, high, min_rows=1, max_rows=9):
+    """Arrays every caller must accept: float32/64, finite, in [low, high]."""
+    n = draw(st.integers(min_rows, max_rows))
+    rng = np.random.default_rng(draw(st.integers(0, 2**16)))
+    dtype = draw(st.sampled_from(["float32", "float64"]))
+    return rng.uniform(low, high, (n,) + tuple(shape)).astype(dtype)
+
+
 def assert_clear(error):
-    message = str(error)
-    assert message and "\n" not in message.strip()[:0]
+    message = str(error).strip()
+    assert message, f"empty error message: {type(error).__name__}"
+    assert "\n" not in message, f"multi-line error: {message!r}"
     assert CLEAR.search(message), f"unclear error: {type(error).__name__}: {message}"
+
+
+def is_float_finite(x, bound=None):
+    """A float32/float64 array with finite values (within +-bound if given)."""
+    if x.dtype not in (np.float32, np.float64) or not np.isfinite(x).all():
+        return False
+    return bound is None or x.size == 0 or np.abs(x).max() <= bound
+
+
+def test_assert_clear_rejects_multiline_and_vague_messages():
+    assert_clear(ValueError("Expected 4 dims. Received: x.shape=(2,)"))
+    with pytest.raises(AssertionError, match="multi-line"):
+        assert_clear(ValueError("Expected 4 dims.\nReceived: x.shape=(2,)"))
+    with pytest.raises(AssertionError, match="unclear"):
+        assert_clear(ValueError("bad"))
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +84,8 @@ def gan():
 
 
 @FUZZ
-@given(x=arrays(), labels=st.one_of(st.none(), st.just("strings"), st.just("floats"),
-                                    st.just("short")))
+@given(x=st.one_of(arrays(), valid_arrays((8, 8, 1), -1.0, 1.0)),
+       labels=st.sampled_from([None, None, "strings", "floats", "short"]))
 def test_fit_rejects_or_trains_and_never_corrupts_state(gan, x, labels):
     y = None
     if labels == "strings":
@@ -69,10 +94,15 @@ def test_fit_rejects_or_trains_and_never_corrupts_state(gan, x, labels):
         y = np.random.default_rng(0).uniform(size=len(x) if x.ndim else 1)
     elif labels == "short":
         y = np.zeros(max(len(x) - 1, 0) if x.ndim else 0, "int32")
+    # The oracle: float images of the GAN's shape in [-1, 1] without labels
+    # must train; everything else may be refused, clearly.
+    valid = (y is None and x.ndim == 4 and len(x) > 0 and x.shape[1:] == (8, 8, 1)
+             and is_float_finite(x, bound=1.0))
     before = all_state(gan)
     try:
         gan.fit(x, y, epochs=1, batch_size=4, verbose=0)
     except (ValueError, TypeError) as e:
+        assert not valid, f"valid input refused: {x.dtype} {x.shape}: {e}"
         assert_clear(e)
         for a, b in zip(before, all_state(gan)):
             np.testing.assert_array_equal(a, b)
@@ -96,8 +126,13 @@ def test_fit_trains_on_any_valid_batching(gan, n, batch_size, layout):
 
 @FUZZ
 @given(a=arrays(max_dims=3, max_side=12), b=arrays(max_dims=3, max_side=12),
-       which=st.sampled_from(["fid", "kid", "pr", "dc", "cs"]))
-def test_metric_functions_reject_or_return_finite(a, b, which):
+       valid=st.booleans(), which=st.sampled_from(["fid", "kid", "pr", "dc", "cs"]))
+def test_metric_functions_reject_or_return_finite(a, b, valid, which):
+    if valid:  # replace both by valid feature matrices of one width
+        rng = np.random.default_rng(a.size + 7 * b.size)
+        width = 1 + b.size % 6
+        a = rng.normal(size=(4 + a.size % 9, width)).astype("float32")
+        b = rng.normal(size=(4 + b.size % 7, width)).astype("float64")
     m = keras_gan.metrics
     fns = {
         "fid": lambda: m.fid_from_features(a, b),
@@ -106,21 +141,35 @@ def test_metric_functions_reject_or_return_finite(a, b, which):
         "dc": lambda: m.density_coverage(a, b, k=2)[1],
         "cs": lambda: m.classifier_score(a)[0],
     }
+    # The oracle: two float feature matrices of the same width, enough rows
+    # for k=2 neighbours / subsets of 3, finite and of moderate size, must
+    # score (the classifier score needs probabilities, so it has none).
+    valid = (which != "cs" and a.ndim == b.ndim == 2 and a.shape[1] == b.shape[1] > 0
+             and min(len(a), len(b)) >= 4 and is_float_finite(a, 1e3)
+             and is_float_finite(b, 1e3))
     try:
         value = fns[which]()
     except (ValueError, TypeError) as e:
+        assert not valid, f"valid features refused ({which}): {a.shape} {b.shape}: {e}"
         assert_clear(e)
         return
     assert np.isfinite(value)
 
 
 @FUZZ
-@given(x=arrays(max_dims=5, max_side=30), data_range=st.sampled_from(
+@given(x=st.one_of(arrays(max_dims=5, max_side=30), valid_arrays((9, 7, 1), 0.0, 1.0),
+                  valid_arrays((5, 6), 0.0, 1.0)), data_range=st.sampled_from(
     ["auto", "0,1", "-1,1", "0,255", (0, 1), (2, 1), "x"]))
 def test_standardize_images_rejects_or_returns_unit_range(x, data_range):
+    # The oracle: finite float images (N, H, W[, 1 or 3]) in [0, 1] with a
+    # range that covers them must be accepted.
+    valid = (x.ndim in (3, 4) and x.size > 0 and (x.ndim == 3 or x.shape[-1] in (1, 3))
+             and is_float_finite(x) and x.min() >= 0 and x.max() <= 1
+             and data_range in ("auto", "0,1", (0, 1)))
     try:
         out, _ = standardize_images(x, data_range)
     except (ValueError, TypeError) as e:
+        assert not valid, f"valid images refused: {x.dtype} {x.shape} {data_range}: {e}"
         assert_clear(e)
         return
     assert out.dtype == np.float32 and out.ndim == 4 and out.shape[-1] in (1, 3)
@@ -137,7 +186,8 @@ def reference(tmp_path_factory):
 
 
 @FUZZ
-@given(x=arrays(max_dims=4, max_side=30))
+@given(x=st.one_of(arrays(max_dims=4, max_side=30),
+                  valid_arrays((28, 28), -1.0, 1.0, min_rows=6, max_rows=9)))
 def test_cli_evaluate_exits_cleanly_on_any_array(reference, x, tmp_path_factory, capsys):
     path = os.path.join(str(tmp_path_factory.mktemp("fuzz")), "samples.npy")
     np.save(path, x)
@@ -145,6 +195,11 @@ def test_cli_evaluate_exits_cleanly_on_any_array(reference, x, tmp_path_factory,
                      reference[1], "--kid-subset-size", "4", "--kid-subsets", "2"])
     err = capsys.readouterr().err
     assert "Traceback" not in err
+    # The oracle: MNIST-shaped float samples in [-1, 1], enough for KID
+    # subsets of 4 and k=5 neighbours, must be scored.
+    valid = (x.ndim in (3, 4) and x.shape[1:3] == (28, 28) and x.shape[3:] in ((), (1,))
+             and len(x) >= 6 and is_float_finite(x, bound=1.0))
+    assert code == 0 or not valid, f"valid samples refused: {x.dtype} {x.shape}: {err}"
     if code != 0:
         assert code == 2
         last = err.strip().splitlines()[-1]

@@ -219,7 +219,7 @@ def guide_env(tmp_path, monkeypatch):
 def check_dcgan(ns, out):
     d = out / "outputs" / "dcgan"
     for f in ("grids/epoch_001.png", "grids/progress.gif", "gan.keras", "generator.keras",
-              "samples.png"):
+              "samples.png", "history.png"):
         assert (d / f).stat().st_size > 0, f
     assert ns["samples"].shape == (64, 28, 28, 1)
     assert -1 <= ns["samples"].min() and ns["samples"].max() <= 1
@@ -308,6 +308,7 @@ NEEDS_DCGAN_OUTPUT = ("evaluating", "zoo", "backends")
 
 
 # ------------------------------------------------------------------ tests
+@pytest.mark.once
 def test_every_guide_is_listed_tested_and_in_the_nav():
     on_disk = sorted(f[:-3] for f in os.listdir(GUIDES_DIR) if f.endswith(".md"))
     assert on_disk == sorted(GUIDES)
@@ -345,6 +346,7 @@ def shell_commands(name):
     return commands
 
 
+@pytest.mark.once
 @pytest.mark.parametrize("name", GUIDES)
 def test_guide_shell_commands_parse(name, capsys):
     parser = build_parser()
@@ -364,6 +366,7 @@ def test_guide_shell_commands_parse(name, capsys):
         assert capsys.readouterr().out.startswith(f"usage: keras-gan {' '.join(path)}")
 
 
+@pytest.mark.once
 def test_the_shell_commands_are_found():
     """The extraction above sees the commands (a broken regex would pass vacuously)."""
     found = {name: {tuple(argv[:2]) for argv in shell_commands(name)} for name in GUIDES}
@@ -403,6 +406,7 @@ def guide_scripts(name):
     return scripts
 
 
+@pytest.mark.once
 def test_the_multi_device_guide_has_a_script_per_backend():
     scripts = guide_scripts("multi_device")
     assert sorted(scripts) == sorted(s[0] for s in SCRIPTS.values())

@@ -29,6 +29,8 @@ from huggingface_hub.errors import (
 sys.path.insert(0, os.path.dirname(__file__))
 from hub_server import HubStandIn, git_blob_sha1
 
+pytestmark = pytest.mark.once  # backend-independent: runs on the first backend only
+
 REPO = "keras-gan/test-model"
 FILES = {
     "config.json": b'{"latent_dim": 8}\n',

@@ -1,6 +1,7 @@
 """Real MNIST: a smoke test on a slice of ../shared/data/mnist.npz and the loader."""
 
 import numpy as np
+import pytest
 
 import keras_gan
 from keras_gan.data import load_mnist
@@ -53,6 +54,7 @@ def test_bundled_sample_fallback(monkeypatch, tmp_path):
     assert 25 < x.mean() < 40
 
 
+@pytest.mark.once
 def test_bundled_sample_is_real_mnist(mnist_path):
     full = np.load(mnist_path)
     sample = np.load(keras_gan.data.mnist.SAMPLE_PATH)
@@ -60,6 +62,7 @@ def test_bundled_sample_is_real_mnist(mnist_path):
     assert all(row.tobytes() in hashes for row in sample["x_train"].reshape(2000, -1)[:200])
 
 
+@pytest.mark.once
 def test_loader_errors(tmp_path):
     import pytest
 

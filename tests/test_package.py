@@ -1,11 +1,14 @@
 """Package-level rules: backend imports stay in keras_gan/backend, image grids."""
 
+import pytest
 import os
 import re
 
 import numpy as np
 
 import keras_gan
+
+pytestmark = pytest.mark.once  # backend-independent: runs on the first backend only
 
 PACKAGE = os.path.dirname(keras_gan.__file__)
 FRAMEWORK_IMPORT = re.compile(r"^\s*(import|from)\s+(tensorflow|jax|jaxlib|torch)\b", re.M)

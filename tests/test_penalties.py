@@ -103,6 +103,41 @@ def test_penalties_on_images_quadratic_d():
     np.testing.assert_allclose(gp, ((np.sqrt(ref_sq) - 1) ** 2).mean(), rtol=1e-5)
 
 
+def test_dragan_perturbs_real_data_quadratic_d():
+    """D(x) = 0.5 * sum(x^2): the input gradient is x_hat itself, so the
+    penalty sees the perturbation `x_hat = x + a * c * std(x) * u`.
+
+    The same draws (u per element, then a per sample, from the same seed)
+    give the reference; `x_hat = real` would give the c = 0 value instead.
+    """
+    from keras_gan.penalties.penalty import batch_uniform
+    from keras_gan.penalties.penalty import replica_uniform
+
+    real, _ = batches(shape=(4, 4, 2), n=8)
+    real = real * 0.3  # ||x|| near 1, where (||x_hat|| - 1)^2 moves with x_hat
+
+    def D(x):
+        return 0.5 * ops.sum(ops.square(x), axis=(1, 2, 3))
+
+    def reference(c, seed):
+        gen = keras.random.SeedGenerator(seed)
+        u = ops.convert_to_numpy(replica_uniform(real.shape, dtype="float32", seed=gen))
+        a = ops.convert_to_numpy(batch_uniform(ops.convert_to_tensor(real), gen))
+        assert u.shape == real.shape and a.shape == (8, 1, 1, 1)
+        assert 0 <= u.min() and u.max() <= 1 and len(np.unique(u)) > 100
+        x_hat = real + a * c * real.std() * u
+        norms = np.sqrt((x_hat.reshape(8, -1).astype("float64") ** 2).sum(1))
+        return ((norms - 1) ** 2).mean()
+
+    for c in (0.5, 2.0):
+        value = float(ops.convert_to_numpy(
+            penalties.dragan_penalty(D, real, seed=keras.random.SeedGenerator(5), c=c)))
+        expected = reference(c, 5)
+        np.testing.assert_allclose(value, expected, rtol=1e-4)
+        unperturbed = reference(0.0, 5)
+        assert abs(expected - unperturbed) > 0.05 * unperturbed, (expected, unperturbed)
+
+
 def test_wgan_gp_interpolation_is_per_sample():
     """One e ~ U(0, 1) per sample, shared by all of its coordinates."""
     real, _ = batches(shape=(4, 4, 3), n=512)

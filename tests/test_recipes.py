@@ -35,6 +35,7 @@ def test_every_recipe_builds_and_trains_two_steps():
         assert all(np.isfinite(v[-1]) for v in history.history.values()), name
 
 
+@pytest.mark.once
 def test_tutorial_recipe_is_the_tensorflow_tutorial():
     gan = recipes.build_gan("tutorial", compile=False)
     # tensorflow.org/tutorials/generative/dcgan: 2,330,944 and 212,865 parameters.
@@ -45,6 +46,7 @@ def test_tutorial_recipe_is_the_tensorflow_tutorial():
     assert r["batch_size"] == 256 and r["optimizer"]["g_lr"] == 1e-4 and r["ema_decay"] is None
 
 
+@pytest.mark.once
 def test_lean_dcgan_recipe():
     gan = recipes.build_gan("dcgan", compile=False)
     G, D = gan.generator, gan.discriminator
@@ -56,6 +58,7 @@ def test_lean_dcgan_recipe():
     assert G.output_shape == (None, 28, 28, 1)
 
 
+@pytest.mark.once
 def test_overrides_and_copies():
     r = recipes.get_recipe("dcgan", batch_size=32, discriminator__args__dropout=0.25,
                            optimizer__g_lr=3e-3)
@@ -69,6 +72,7 @@ def test_overrides_and_copies():
     assert [type(l).__name__ for l in gan.discriminator.layers].count("Dropout") == 2
 
 
+@pytest.mark.once
 def test_unknown_names_are_named_in_the_error():
     with pytest.raises(ValueError, match="Received: recipe='dcgna'"):
         recipes.get_recipe("dcgna")

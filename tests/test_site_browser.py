@@ -28,7 +28,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-import keras
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -63,9 +62,7 @@ OPTIONAL_OFFSITE = _repo_facts_urls()
 MAX_PAGES = 200
 NAV_TIMEOUT_MS = 20_000
 
-pytestmark = pytest.mark.skipif(
-    keras.backend.backend() != "tensorflow",
-    reason="the site does not depend on the backend; checked once per run")
+pytestmark = pytest.mark.once  # the site does not depend on the backend
 
 # Runs in the page once it has loaded: loads lazy images, waits for every
 # image, and returns the ids (anchors), same-document links and broken images.
@@ -105,6 +102,7 @@ class Crawl:
     broken_links: list = dataclasses.field(default_factory=list)
     broken_anchors: list = dataclasses.field(default_factory=list)
     screenshots: dict = dataclasses.field(default_factory=dict)     # name -> file
+    search: dict = dataclasses.field(default_factory=dict)  # query -> result links or error
 
 
 def _require(crawl):
@@ -140,6 +138,32 @@ def _http_status(url):
         return err.code
     except OSError as err:
         return f"error {err}"
+
+
+# Queries typed into the site's search box, and a page each must find.
+SEARCHES = {"WGAN-GP": "/guides/wgan_gp/"}
+
+
+def _search(context, origin, query, rel):
+    """Types `query` into the home page's search box; the result links (or an error)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    page = context.new_page()
+    try:
+        page.goto(origin + "/", wait_until="load", timeout=NAV_TIMEOUT_MS)
+        page.wait_for_load_state("networkidle", timeout=NAV_TIMEOUT_MS)  # the index is in
+        page.evaluate("document.querySelector('#__search').checked = true")  # open the box
+        page.locator("input.md-search__input").focus()
+        page.keyboard.type(query, delay=30)  # key events, as a reader types
+        page.wait_for_selector(".md-search-result__item", state="attached",
+                               timeout=NAV_TIMEOUT_MS)
+        links = page.eval_on_selector_all(".md-search-result__item a",
+                                          "els => els.map(e => e.href)")
+        return [rel(link) for link in links]
+    except PlaywrightError as err:
+        return f"search failed: {err}"
+    finally:
+        page.close()
 
 
 def _crawl(executable, origin):
@@ -244,6 +268,8 @@ def _crawl(executable, origin):
                     page.screenshot(path=out, full_page=True)
                     crawl.screenshots[name] = out
             page.close()
+        for query in SEARCHES:
+            crawl.search[query] = _search(context, origin, query, rel)
         browser.close()
 
     for target_path, referrers in link_refs.items():
@@ -288,6 +314,15 @@ def test_pages_load_without_errors(crawl):
         ("responses >= 400", crawl.bad_responses),
     ) if rows]
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("query", sorted(SEARCHES))
+def test_search_finds(crawl, query):
+    _require(crawl)
+    results = crawl.search.get(query)
+    assert isinstance(results, list), results
+    pages = {link.split("#")[0] for link in results}
+    assert SEARCHES[query] in pages, f"search for {query!r} found {sorted(pages)}"
 
 
 def test_no_offsite_requests(crawl):

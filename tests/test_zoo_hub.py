@@ -79,6 +79,7 @@ def test_cold_load_then_cached_load_makes_no_request(hub, tiny_zoo):
                                    atol=1e-6)
 
 
+@pytest.mark.once
 def test_offline_mode_uses_the_cache_and_explains_a_miss(hub, tiny_zoo, monkeypatch, tmp_path):
     keras_gan.zoo.load("tiny-dcgan")
     hub.clear_requests()
@@ -90,6 +91,7 @@ def test_offline_mode_uses_the_cache_and_explains_a_miss(hub, tiny_zoo, monkeypa
     assert hub.requests == []
 
 
+@pytest.mark.once
 def test_no_network_and_no_cache_says_what_to_do(hub, tiny_zoo, monkeypatch):
     """huggingface_hub retries 5 times first; its back-off sleeps (1+2+4+8 s)
     are skipped here, the retries themselves still happen."""
@@ -103,6 +105,7 @@ def test_no_network_and_no_cache_says_what_to_do(hub, tiny_zoo, monkeypatch):
     assert len(slept) >= 3  # it did retry
 
 
+@pytest.mark.once
 @pytest.mark.parametrize("filename", ["model.weights.h5", "config.json"])
 def test_tampered_download_is_refused_and_not_kept(hub, tiny_zoo, filename):
     original = (tiny_zoo["folder"] / filename).read_bytes()
@@ -119,6 +122,7 @@ def test_tampered_download_is_refused_and_not_kept(hub, tiny_zoo, filename):
     assert keras_gan.zoo.load("tiny-dcgan").latent_dim == 8
 
 
+@pytest.mark.once
 def test_missing_repo_revision_and_file(hub, tiny_zoo):
     with pytest.raises(FileNotFoundError, match="no repo 'nobody/nothing'"):
         keras_gan.zoo.load("hf://nobody/nothing")
@@ -131,6 +135,7 @@ def test_missing_repo_revision_and_file(hub, tiny_zoo):
         keras_gan.zoo.load("hf://someone/partial")
 
 
+@pytest.mark.once
 def test_unknown_name_suggests_the_closest(tiny_zoo):
     with pytest.raises(ValueError, match="Did you mean 'tiny-dcgan'.*Received: name='tiny-dcgn'"):
         keras_gan.zoo.load("tiny-dcgn")
@@ -138,6 +143,7 @@ def test_unknown_name_suggests_the_closest(tiny_zoo):
         keras_gan.zoo.load("zzz")
 
 
+@pytest.mark.once
 def test_handles_and_revisions(hub, tiny_zoo):
     by_sha = keras_gan.zoo.load(f"hf://{REPO}@{tiny_zoo['revision']}")
     by_main = keras_gan.zoo.load(f"hf://{REPO}")
@@ -169,6 +175,7 @@ def test_publish_and_load_back(hub, tiny_zoo, tmp_path):
         keras_gan.zoo.publish(gan, "no-owner")
 
 
+@pytest.mark.once
 def test_list_models_reads_the_table(tiny_zoo):
     (entry,) = keras_gan.zoo.list_models()
     assert entry["name"] == "tiny-dcgan" and entry["metrics"]["fid"] == 99.0
@@ -197,6 +204,7 @@ def test_cli_zoo_list_load_save_publish_and_sample(hub, tiny_zoo, tmp_path, caps
     assert keras_gan.zoo.load(handle).latent_dim == 8
 
 
+@pytest.mark.once
 def test_cli_zoo_errors_are_one_line(hub, tiny_zoo, capsys, monkeypatch):
     assert cli_main(["zoo", "load", "tiny-dcgn"]) == 2
     err = capsys.readouterr().err.strip()
@@ -204,11 +212,12 @@ def test_cli_zoo_errors_are_one_line(hub, tiny_zoo, capsys, monkeypatch):
     assert cli_main(["sample", "no-such-model", "--out", "x.png"]) == 2
     assert "Unknown zoo model" in capsys.readouterr().err
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
-    assert cli_main(["zoo", "load", "tiny-dcgan"]) == 2
+    assert cli_main(["zoo", "load", "tiny-dcgan"]) == 1  # runtime: no network, no cache
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "offline mode is on" in err
 
 
+@pytest.mark.once
 def test_env_vars_hf_endpoint_home_offline_in_a_fresh_process(tiny_zoo, hub, tmp_path):
     """HF_ENDPOINT / HF_HOME / HF_HUB_OFFLINE as a user sets them, via the CLI."""
     env = dict(os.environ, HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / "home"),
@@ -225,5 +234,37 @@ def test_env_vars_hf_endpoint_home_offline_in_a_fresh_process(tiny_zoo, hub, tmp
     assert second.returncode == 0, second.stderr
     env["HF_HOME"] = str(tmp_path / "empty-home")
     third = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
-    assert third.returncode == 2
+    assert third.returncode == 1
     assert "offline mode is on" in third.stderr and "Traceback" not in third.stderr
+
+
+def test_generator_presets_keras_hub_style(hub, tiny_zoo, tmp_path):
+    """`from_preset` (name, hf:// handle, folder), `save_to_preset`, `push_to_hub`."""
+    z = tiny_zoo["z"]
+    expected = tiny_zoo["G"].generate(z)
+    by_name = keras_gan.Generator.from_preset("tiny-dcgan")
+    np.testing.assert_allclose(by_name.generate(z), expected, atol=1e-6)
+    folder = by_name.save_to_preset(str(tmp_path / "preset"))
+    assert sorted(os.listdir(folder)) == ["README.md", "config.json", "metadata.json",
+                                          "model.weights.h5", "samples.png"]
+    np.testing.assert_allclose(keras_gan.Generator.from_preset(folder).generate(z), expected,
+                               atol=1e-6)
+    handle = by_name.push_to_hub("hf://someone/pushed", token="x")
+    assert handle.startswith("hf://someone/pushed@")
+    np.testing.assert_allclose(keras_gan.Generator.from_preset(handle).generate(z), expected,
+                               atol=1e-6)
+    # publish takes the hf:// form too, but not a revision
+    handle2, _ = keras_gan.zoo.publish(folder, "hf://someone/pushed-folder", token="x")
+    assert keras_gan.Generator.from_preset(handle2).latent_dim == 8
+    with pytest.raises(ValueError, match=r"without a revision.*repo_id='hf://someone/x@v1'"):
+        by_name.push_to_hub("hf://someone/x@v1", token="x")
+
+
+def test_keras_load_model_reads_a_zoo_repo(hub, tiny_zoo):
+    """The Hub's "Use this model" snippet for library_name: keras."""
+    import keras
+
+    G = keras.saving.load_model(f"hf://{REPO}")
+    assert isinstance(G, keras_gan.Generator)
+    np.testing.assert_allclose(G.generate(tiny_zoo["z"]), tiny_zoo["G"].generate(tiny_zoo["z"]),
+                               atol=1e-6)

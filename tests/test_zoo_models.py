@@ -56,11 +56,13 @@ def served(tmp_path_factory):
     mp.undo()
 
 
+@pytest.mark.once
 def test_the_zoo_has_the_three_models():
     assert {"mnist-dcgan", "mnist-wgan-gp", "mnist-cdcgan"} <= set(NAMES)
     assert ZOO["mnist-cdcgan"]["conditional"] and not ZOO["mnist-dcgan"]["conditional"]
 
 
+@pytest.mark.once
 @pytest.mark.parametrize("name", NAMES)
 def test_committed_files_match_the_pinned_digests_and_revision(name, served):
     hub, commits = served
@@ -83,6 +85,7 @@ def test_load_by_name_and_pinned_output_slice(name, served):
     np.testing.assert_allclose(out[:, 14, 10:16, 0], np.array(EXPECTED_SLICES[name]), atol=2e-4)
 
 
+@pytest.mark.once
 @pytest.mark.parametrize("name", NAMES)
 def test_card_states_data_training_and_metrics(name):
     card = open(os.path.join(hub_dir(name), "README.md")).read()
@@ -119,6 +122,7 @@ def test_unconditional_models_make_digits_not_noise(served):
         assert len(set(predicted.tolist()) - {NOT_A_DIGIT}) == 10
 
 
+@pytest.mark.once
 def test_docs_zoo_page_and_benchmarks_are_current():
     """docs/zoo.md and docs/benchmarks.md are generated from presets.json: not stale."""
     import subprocess

@@ -68,25 +68,22 @@ def resolve(zoo, sets=()):
     recipe = recipes.get_recipe(zoo["recipe"])
     recipe.update({k: v for k, v in zoo.items() if k != "recipe"})
     recipe["recipe"] = zoo["recipe"]
-    for item in sets:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise SystemExit(f"--set takes KEY=VALUE. Received: --set {item}")
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            pass
-        recipes.set_path(recipe, key, value)
+    try:
+        recipes.apply_overrides(recipe, sets)
+    except ValueError as e:
+        raise SystemExit(f"--set: {e}")
     recipe["overrides"] = list(sets)
     recipe["conditional"] = bool(recipe.get("conditional"))
     return recipe
 
 
-def build_gan(recipe):
+def build_gan(recipe, n_images=60000, epochs=None):
     from keras_gan.models import recipes
 
+    epochs = recipe["epochs"] if epochs is None else epochs
+    total = epochs * -(-n_images // recipe["batch_size"])  # for an optimizer.lr_decay
     return recipes.build_gan(recipe, num_classes=10 if recipe["conditional"] else None,
-                             seed=recipe["seed"])
+                             seed=recipe["seed"], total_steps=total)
 
 
 def train(recipe, args):
@@ -99,7 +96,7 @@ def train(recipe, args):
     with np.load(args.data) as f:
         x, y = f["x_train"], f["y_train"].astype("int32")
     images = keras_gan.data.to_gan_range(x)
-    gan = build_gan(recipe)
+    gan = build_gan(recipe, len(images), args.epochs)
     os.makedirs(args.work, exist_ok=True)
     callbacks = [
         keras_gan.callbacks.DivergenceGuard(),

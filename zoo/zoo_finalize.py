@@ -69,9 +69,10 @@ def finalize(recipe, args):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         scores = Evaluator("mnist-test", data_path=args.data).score_generator(G, 10000, seed=0)
-    keep = ("fid", "kid", "kid_std", "classifier_score", "precision", "recall", "density",
-            "coverage", "class_accuracy", "n_samples", "n_reference", "reference", "extractor",
-            "extractor_sha256")
+    from keras_gan.evaluation.metric_collection import columns_for
+
+    keep = {c.key for c in columns_for(scores)} | {c.spread for c in columns_for(scores)}
+    keep |= {"n_samples", "n_reference", "reference", "extractor", "extractor_sha256"}
     metrics = {k: (round(v, 5) if isinstance(v, float) else v)
                for k, v in scores.items() if k in keep}
     opt = recipe["optimizer"]
@@ -110,7 +111,7 @@ def finalize(recipe, args):
              "\"Time to quality\")."]
     card = keras_gan.zoo.model_card(
         G, name, recipe["description"], training=training, metrics=metrics,
-        repo_id=None, notes="\n".join(notes))
+        repo_id=None, notes="\n".join(notes), hub_repo=f"keras-gan/{name}")
     if os.path.isdir(args.hub):
         for f in os.listdir(args.hub):
             os.remove(os.path.join(args.hub, f))

@@ -26,36 +26,47 @@ def load_presets():
         return json.load(f)
 
 
-def _fmt(metrics, key, spec):
-    return format(metrics[key], spec) if metrics.get(key) is not None else "–"
+def _columns(*metric_dicts):
+    """The metric collection's columns that any of the rows has, in table order."""
+    sys.path.insert(0, ROOT)
+    from keras_gan.evaluation.metric_collection import columns_for
+
+    keys = set()
+    for m in metric_dicts:
+        keys |= {c.key for c in columns_for(m)}
+    return [c for c in columns_for({k: 0 for k in keys})]
+
+
+def _cells(columns, metrics):
+    return " | ".join(c.format(metrics[c.key]) if metrics.get(c.key) is not None else "–"
+                      for c in columns)
+
+
+def _baselines():
+    out = []
+    for fname in sorted(os.listdir(os.path.join(ROOT, "zoo", "baselines"))):
+        if fname.startswith("tf_tutorial_dcgan-") and fname.endswith(".json"):
+            with open(os.path.join(ROOT, "zoo", "baselines", fname)) as f:
+                out.append(json.load(f))
+    return out
 
 
 def generated_block():
     table = load_presets()
-    lines = [BEGIN, "",
-             "| Model | FID ↓ | KID ↓ | Precision ↑ | Recall ↑ | Density | Coverage ↑ | "
-             "Class accuracy ↑ | Epochs | Steps | Wall time |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    baselines = _baselines()
+    columns = _columns(*[e["metrics"] for e in table.values()],
+                       *[b["metrics"] for b in baselines])
+    head = " | ".join(f"{c.label} {c.arrow}".strip() for c in columns)
+    lines = [BEGIN, "", f"| Model | {head} | Epochs | Steps | Wall time |",
+             "|---|" + "---:|" * (len(columns) + 3)]
     for name, e in sorted(table.items()):
         m, t = e["metrics"], e["training"]
-        acc = f"{m['class_accuracy']:.2%}" if "class_accuracy" in m else "–"
+        lines.append(f"| [`{name}`](#{name}) | {_cells(columns, m)} | "
+                     f"{t['epochs']} | {t['steps']:,} | {t['wall_time']} |")
+    for b in baselines:
         lines.append(
-            f"| [`{name}`](#{name}) | {_fmt(m, 'fid', '.2f')} | {_fmt(m, 'kid', '.4f')} | "
-            f"{_fmt(m, 'precision', '.3f')} | {_fmt(m, 'recall', '.3f')} | "
-            f"{_fmt(m, 'density', '.3f')} | {_fmt(m, 'coverage', '.3f')} | {acc} | "
-            f"{t['epochs']} | {t['steps']:,} | {t['wall_time']} |")
-    baselines = sorted(os.listdir(os.path.join(ROOT, "zoo", "baselines")))
-    for fname in baselines:
-        if fname.startswith("tf_tutorial_dcgan-") and fname.endswith(".json"):
-            with open(os.path.join(ROOT, "zoo", "baselines", fname)) as f:
-                b = json.load(f)
-            m = b["metrics"]
-            lines.append(
-                f"| tensorflow.org tutorial DCGAN (baseline) | {_fmt(m, 'fid', '.2f')} | "
-                f"{_fmt(m, 'kid', '.4f')} | {_fmt(m, 'precision', '.3f')} | "
-                f"{_fmt(m, 'recall', '.3f')} | {_fmt(m, 'density', '.3f')} | "
-                f"{_fmt(m, 'coverage', '.3f')} | – | {b['epochs']} | {b['steps']:,} | "
-                f"{b['wall_seconds'] / 60:.0f} min |")
+            f"| tensorflow.org tutorial DCGAN (baseline) | {_cells(columns, b['metrics'])} | "
+            f"{b['epochs']} | {b['steps']:,} | {b['wall_seconds'] / 60:.0f} min |")
     lines += ["", "All rows: 10,000 samples (noise seed 0; the conditional model draws "
               "1,000 of each digit) against the 10,000 MNIST test digits, features of "
               "keras_gan's `mnist_classifier` (see [Evaluating samples](evaluation.md) for "
@@ -91,13 +102,16 @@ README_BEGIN, README_END = "<!-- ZOO-README:BEGIN -->", "<!-- ZOO-README:END -->
 
 def readme_block():
     table = load_presets()
-    lines = [README_BEGIN, "", "| model | FID ↓ | precision | recall | digit asked for | trained |",
-             "|---|---:|---:|---:|---:|---|"]
+    # The README's short table: four of the collection's columns.
+    keys = ("fid", "precision", "recall", "class_accuracy")
+    columns = [c for c in _columns({k: 0 for k in keys}) if c.key in keys]
+    head = " | ".join(f"{c.label} {c.arrow}".strip() for c in columns)
+    lines = [README_BEGIN, "", f"| model | {head} | trained |",
+             "|---|" + "---:|" * len(columns) + "---|"]
     for name, e in sorted(table.items()):
         m, t = e["metrics"], e["training"]
-        acc = f"{m['class_accuracy']:.1%}" if "class_accuracy" in m else "–"
-        lines.append(f"| `{name}` | {m['fid']:.2f} | {m['precision']:.3f} | {m['recall']:.3f} | "
-                     f"{acc} | {t['epochs']} epochs, {t['wall_time']} on a 2-core CPU |")
+        lines.append(f"| `{name}` | {_cells(columns, m)} | "
+                     f"{t['epochs']} epochs, {t['wall_time']} on a 2-core CPU |")
     lines += ["", "10,000 samples against the MNIST test digits, keras_gan's `mnist_classifier` "
               "features (real digits score FID 0.12).", "", README_END]
     return "\n".join(lines)

@@ -27,11 +27,12 @@ PyTorch. Every backend module exposes the same small surface:
 - `prepare_fit(gan, facts)`: checks (and on torch synchronises) a
   data-parallel set-up before `fit`; returns `(replicas sharing the global
   batch, what they are called)`.
-- `accelerate_layers(model)`: gives covered Keras layers inside `model` a
-  faster call with the same results where the backend's own is slow (torch:
-  `keras_gan/backend/torch_layers.py`); returns the layers' names (empty on
-  TensorFlow and JAX, whose compiled steps keep Keras' calls, and with
-  `KERAS_GAN_FAST_LAYERS=0`).
+- `accelerate_layers(model, enabled=True)`: gives covered Keras layers inside
+  `model` a faster call with the same results where the backend's own is
+  slow (torch: `keras_gan/backend/torch_layers.py`), or with
+  `enabled=False` Keras' calls back; returns the names of the layers with a
+  fast call (empty on TensorFlow and JAX, whose compiled steps keep Keras'
+  calls, and with `KERAS_GAN_FAST_LAYERS=0`).
 - `get_global_rng_state()` / `set_global_rng_state(state)`: the framework's
   global RNG state as numpy (or None where Keras never uses it), saved by
   checkpoints for exact resume.

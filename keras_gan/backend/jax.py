@@ -70,8 +70,8 @@ def cond(pred, true_fn, false_fn):
     Each branch runs in its own scope and returns the values of every
     variable of the enclosing scope, so both branches have the same output
     structure; the taken branch's values are written back to that scope.
-    Only used with `steps_per_execution > 1`: on XLA's CPU backend a lazy
-    step through this conditional measured 3.4x a plain step.
+    Only used with `steps_per_execution > 1`: it is slower than a plain step
+    (docs/design.md, "Lazy regularisation without a run-time branch").
     """
     parent = get_stateless_scope()
     keys = list(parent.state_mapping)
@@ -119,28 +119,29 @@ class GANTrainer:
         # would leave a GAN without weights. GAN weights are small; keep them.
         pass
 
-    def train_step(self, state, data):
-        (
-            trainable_variables,
-            non_trainable_variables,
-            optimizer_variables,
-            metrics_variables,
-        ) = state
-        groups = (
-            (self.trainable_variables, trainable_variables),
-            (self.non_trainable_variables, non_trainable_variables),
-            (self.optimizer.variables, optimizer_variables),
-            (self.metrics_variables, metrics_variables),
-        )
+    def _stateless(self, step, owners, state, data):
+        """Runs `step(data)` with `state` (one value list per owner's variables).
+
+        Returns `(logs, new state)` in the same structure.
+        """
+        groups = list(zip(owners, state))
         mapping = []
         for refs, values in groups:
             mapping.extend(zip(refs, values))
         with StatelessScope(state_mapping=mapping) as scope:
-            logs = self._gan_train_step(data)
-        new_state = tuple(
-            [scope.get_current_value(v) for v in refs] for refs, _ in groups
-        )
-        return logs, new_state
+            logs = step(data)
+        return logs, tuple([scope.get_current_value(v) for v in refs] for refs, _ in groups)
+
+    def train_step(self, state, data):
+        owners = (self.trainable_variables, self.non_trainable_variables,
+                  self.optimizer.variables, self.metrics_variables)
+        return self._stateless(self._gan_train_step, owners, state, data)
+
+    def test_step(self, state, data):
+        """`test_step(state, data)` as `JAXTrainer.evaluate` calls it."""
+        owners = (self.trainable_variables, self.non_trainable_variables,
+                  self.metrics_variables)
+        return self._stateless(self._gan_test_step, owners, state, data)
 
 
 def get_global_rng_state():
@@ -202,7 +203,7 @@ def prepare_fit(gan, facts):
     return count, f"devices on the {distribution.batch_dim_name!r} mesh axis"
 
 
-def accelerate_layers(model):
+def accelerate_layers(model, enabled=True):
     """Nothing to do: XLA compiles and fuses the whole step on JAX."""
-    del model
+    del model, enabled
     return []

@@ -66,6 +66,9 @@ class GANTrainer:
     def train_step(self, data):
         return self._gan_train_step(data)
 
+    def test_step(self, data):
+        return self._gan_test_step(data)
+
 
 def cond(pred, true_fn, false_fn):
     """`tf.cond` over two functions that only update variables."""
@@ -153,11 +156,11 @@ def prepare_fit(gan, facts):
     )
 
 
-def accelerate_layers(model):
+def accelerate_layers(model, enabled=True):
     """Nothing to do: Keras' own calls inside TF's compiled step.
 
     A fused batch-norm call was tried and withdrawn: it stalled the first
     step of every epoch after the first (docs/design.md).
     """
-    del model
+    del model, enabled
     return []

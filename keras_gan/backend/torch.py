@@ -100,6 +100,10 @@ class GANTrainer:
     def train_step(self, data):
         return self._gan_train_step(data)
 
+    def test_step(self, data):
+        with torch.no_grad():
+            return self._gan_test_step(data)
+
 
 def cond(pred, true_fn, false_fn):
     """Eager: runs one branch on the (CPU-synchronised) value of `pred`."""
@@ -197,12 +201,13 @@ def prepare_fit(gan, facts):
     return 1, "processes"
 
 
-def accelerate_layers(model):
+def accelerate_layers(model, enabled=True):
     """Gives `model`'s covered layers torch calls with Keras' results, faster.
 
     See `keras_gan/backend/torch_layers.py`: transposed convolutions that
     compute only the outputs kept, channels-last convolutions without
-    copies, fused batch normalization, cheaper dropout masks. Returns the
-    names of the layers changed (none with `KERAS_GAN_FAST_LAYERS=0`).
+    copies, fused batch normalization, cheaper dropout masks. `enabled=False`
+    (or `KERAS_GAN_FAST_LAYERS=0`) gives Keras' calls back. Returns the
+    names of the layers with a fast call.
     """
-    return torch_layers.accelerate(model)
+    return torch_layers.accelerate(model, enabled=enabled)

@@ -192,11 +192,19 @@ def _fast_call(layer):
     return None
 
 
-def accelerate(model):
+COVERED = (keras.layers.Conv2D, keras.layers.Conv2DTranspose,
+           keras.layers.BatchNormalization, keras.layers.Dropout)
+
+
+def accelerate(model, enabled=True):
     """Gives every covered layer in `model` its fast call (see the module doc).
 
+    Args:
+        model: a built Keras model.
+        enabled: `False` gives every layer Keras' call back
+            (`KERAS_GAN_FAST_LAYERS` overrides it).
+
     Returns:
-        The names of the layers whose `call` was replaced (empty when
-        `KERAS_GAN_FAST_LAYERS=0`).
+        The names of the layers whose `call` is the fast one.
     """
-    return fast_layers.patch(model, _fast_call)
+    return fast_layers.patch(model, _fast_call, covered=COVERED, requested=enabled)

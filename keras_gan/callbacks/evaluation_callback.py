@@ -5,19 +5,18 @@ import keras
 from keras_gan.evaluation.evaluator import RECOMMENDED_SAMPLES
 from keras_gan.evaluation.evaluator import Evaluator
 
-LOGGED = ("fid", "kid", "classifier_score", "precision", "recall", "density", "coverage",
-          "class_accuracy")
-
-
 class EvaluationCallback(keras.callbacks.Callback):
     """Evaluates sample quality every `every` epochs and logs it.
 
-    The scores are added to the epoch's `logs` (as `fid`, `kid`,
-    `classifier_score`, `precision`, `recall`, `density`, `coverage`, with
-    an optional prefix), so callbacks placed *after* this one in the list
+    The scores are added to the epoch's `logs` (one entry per column of the
+    evaluator's metrics: `fid`, `kid`, `classifier_score`, `precision`,
+    `recall`, `density`, `coverage`, `class_coverage`, ..., with an
+    optional prefix), so callbacks placed *after* this one in the list
     (`ModelCheckpoint(monitor="fid", mode="min")`, `EarlyStopping`,
     `CSVLogger`) and the returned `History` see them. Samples come from a
-    fixed seed, so epochs are compared on the same noise.
+    fixed seed, so epochs are compared on the same noise. Passed to
+    `gan.evaluate(x, callbacks=[...])`, it adds the same scores to
+    `evaluate`'s logs, next to the losses on the held-out data.
 
     Args:
         evaluator: an `Evaluator`, or None to build `Evaluator(**kwargs)`
@@ -35,6 +34,9 @@ class EvaluationCallback(keras.callbacks.Callback):
         ...     EvaluationCallback(every=5, data_path="mnist.npz"),
         ...     keras.callbacks.ModelCheckpoint("best.keras", monitor="fid",
         ...                                     mode="min", save_best_only=True)])
+        >>> gan.evaluate(x_test, return_dict=True,
+        ...              callbacks=[EvaluationCallback(data_path="mnist.npz")])
+        {'d_loss': ..., 'g_loss': ..., 'd_real': ..., 'd_fake': ..., 'fid': ..., ...}
     """
 
     def __init__(self, evaluator=None, every=1, n_samples=RECOMMENDED_SAMPLES, seed=0,
@@ -56,8 +58,10 @@ class EvaluationCallback(keras.callbacks.Callback):
         self.prefix = prefix
         self.verbose = verbose
         self.history = []
+        self.evaluate_logs = {}
+        self._fitting = False
 
-    def on_train_begin(self, logs=None):
+    def _prepare(self):
         if self.evaluator is None:
             self.evaluator = Evaluator(**self.evaluator_kwargs)
         if not hasattr(self.model, "generate"):
@@ -66,6 +70,26 @@ class EvaluationCallback(keras.callbacks.Callback):
                 f"{type(self.model).__name__}"
             )
 
+    def on_train_begin(self, logs=None):
+        self._fitting = True
+        self._prepare()
+
+    def on_train_end(self, logs=None):
+        self._fitting = False
+
+    def on_test_end(self, logs=None):
+        # `gan.evaluate(..., callbacks=[this])`: the scores join its logs.
+        # Inside `fit` (validation) the epoch-end evaluation does the work.
+        # (Keras hands callbacks a copy of the logs: `GAN.evaluate` merges
+        # `evaluate_logs` into what it returns.)
+        self.evaluate_logs = {}
+        if self._fitting:
+            return
+        self._prepare()
+        self.evaluate_logs = self._score(epoch=None)
+        if logs is not None:
+            logs.update(self.evaluate_logs)
+
     def _due(self, epoch):
         last = (self.params or {}).get("epochs")
         return (epoch + 1) % self.every == 0 or (last is not None and epoch + 1 == last)
@@ -73,14 +97,20 @@ class EvaluationCallback(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if not self._due(epoch):
             return
+        values = self._score(epoch)
+        if logs is not None:
+            logs.update(values)
+
+    def _score(self, epoch):
         scores = self.evaluator.score_generator(
             self.model, n_samples=self.n_samples, seed=self.seed, use_ema=self.use_ema,
         )
-        self.history.append({"epoch": epoch + 1, **scores})
-        values = {self.prefix + k: float(scores[k]) for k in LOGGED if k in scores}
-        if logs is not None:
-            logs.update(values)
+        self.history.append({"epoch": None if epoch is None else epoch + 1, **scores})
+        values = {self.prefix + c.key: float(scores[c.key])
+                  for c in self.evaluator.columns if c.key in scores}
         if self.verbose:
             text = " - ".join(f"{k}: {v:.4g}" for k, v in values.items())
-            print(f"Epoch {epoch + 1}: {text} ({scores['extractor']}, "
+            where = "Evaluation" if epoch is None else f"Epoch {epoch + 1}"
+            print(f"{where}: {text} ({scores['extractor']}, "
                   f"{scores['n_samples']} samples vs {scores['reference']})")
+        return values

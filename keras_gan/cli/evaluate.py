@@ -1,6 +1,7 @@
 """`keras-gan evaluate SAMPLES`: score samples or a generator against real data."""
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -29,6 +30,8 @@ def add_parser(sub):
     )
     p.add_argument("samples", metavar="SAMPLES", help="file, folder or .keras model")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress bars or status lines (stderr)")
     p.add_argument("--reference", default="mnist-test",
                    help="mnist-test, mnist-train, or an .npz/.npy of real images "
                         "(default: mnist-test)")
@@ -37,8 +40,10 @@ def add_parser(sub):
                         "$KERAS_GAN_MNIST, Keras' cache, else download)")
     p.add_argument("--extractor", default="mnist_classifier",
                    help="feature extractor: mnist_classifier or inception_v3")
-    p.add_argument("--metrics", default="fid,kid,classifier_score,precision_recall,"
-                   "density_coverage", help="comma-separated subset")
+    p.add_argument("--metrics", default=None,
+                   help="comma-separated subset of the registered metrics (fid, kid, "
+                        "classifier_score, precision_recall, density_coverage, "
+                        "class_coverage, ...; default: all)")
     p.add_argument("--range", dest="data_range", default="auto",
                    help="value range of the images: auto, 0,1, -1,1 or 0,255")
     p.add_argument("--n-samples", type=int, default=10000,
@@ -68,28 +73,28 @@ def _load_model(path):
     return keras.saving.load_model(path, compile=False, safe_mode=True)
 
 
-def format_table(result, source):
-    rows = [
-        ("fid", "FID"), ("kid", "KID"), ("classifier_score", "classifier score"),
-        ("class_accuracy", "class accuracy"), ("precision", "precision"),
-        ("recall", "recall"), ("density", "density"), ("coverage", "coverage"),
-    ]
+def format_table(result, source, columns=None):
+    """The result as a text table, one row per metric column (`Evaluator.columns`)."""
+    if columns is None:
+        from keras_gan.evaluation.metric_collection import columns_for
+
+        columns = columns_for(result)
+    width = max([18] + [len(c.label) + 2 for c in columns])
     lines = [
         f"samples:   {source} ({result['n_samples']} samples, range "
         f"{result.get('data_range')})",
         f"extractor: {result['extractor']} (weights sha256 {result['extractor_sha256']})",
         f"reference: {result['reference']} ({result['n_reference']} images)",
         "",
-        f"{'metric':<18}{'value':>12}",
-        "-" * 30,
+        f"{'metric':<{width}}{'value':>18}",
+        "-" * (width + 18),
     ]
-    for key, label in rows:
-        if key in result:
-            value = f"{result[key]:.4f}"
-            if key == "kid":
-                value += f" ± {result['kid_std']:.4f}"
-            lines.append(f"{label:<18}{value:>12}")
-    lines.append("-" * 30)
+    for column in columns:
+        if result.get(column.key) is not None:
+            spread = result.get(column.spread) if column.spread else None
+            label = f"{column.label} {column.arrow}".strip()
+            lines.append(f"{label:<{width}}{column.format(result[column.key], spread):>18}")
+    lines.append("-" * (width + 18))
     lines.append(f"time: {result['seconds']:.1f} s")
     if result["n_samples"] < 10000:
         lines.append("note: fewer than 10,000 samples; FID/KID are only comparable "
@@ -102,7 +107,9 @@ def run(args):
         _positive("--" + name.replace("_", "-"), getattr(args, name))
     if args.kid_subset_size < 2:
         raise ValueError(f"--kid-subset-size must be >= 2. Received: {args.kid_subset_size}")
-    metrics = [m.strip() for m in args.metrics.split(",") if m.strip()]
+    metrics = None
+    if args.metrics is not None:
+        metrics = [m.strip() for m in args.metrics.split(",") if m.strip()]
     path = args.samples
     if not os.path.exists(path):
         raise FileNotFoundError(f"No such file or folder. Received: SAMPLES={path!r}")
@@ -111,29 +118,37 @@ def run(args):
     from keras_gan.evaluation import Evaluator
     from keras_gan.evaluation import load_samples
 
-    if not args.json:
-        print("Loading the extractor and reference statistics...", file=sys.stderr)
-    evaluator = Evaluator(
-        reference=args.reference, extractor=args.extractor, metrics=metrics,
-        kid_subsets=args.kid_subsets, kid_subset_size=args.kid_subset_size,
-        data_path=data_path, cache_dir=args.cache_dir, allow_sample=args.allow_sample,
-    )
-    with warnings.catch_warnings():
+    images = labels = None
+    if not path.endswith(".keras"):  # a bad file fails before the slow set-up
+        images, labels = load_samples(path)
+    # Progress bars and status lines go to stderr (Keras' Progbar writes to
+    # stdout: redirected), so that stdout carries only the table or JSON.
+    verbose = 0 if args.quiet else 1
+    with contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the sample-count note is in the output
+        if verbose:
+            print("Loading the extractor and reference statistics...")
+        evaluator = Evaluator(
+            reference=args.reference, extractor=args.extractor, metrics=metrics,
+            kid_subsets=args.kid_subsets, kid_subset_size=args.kid_subset_size,
+            data_path=data_path, cache_dir=args.cache_dir, allow_sample=args.allow_sample,
+            verbose=verbose,
+        )
         if path.endswith(".keras"):
             model = _load_model(path)
-            if not args.json:
-                print(f"Drawing {args.n_samples} samples from {path}...", file=sys.stderr)
+            if verbose:
+                print(f"Drawing {args.n_samples} samples from {path}...")
             result = evaluator.score_generator(
                 model, n_samples=args.n_samples, seed=args.seed,
                 batch_size=args.batch_size, use_ema=False if args.no_ema else None,
             )
         else:
-            images, labels = load_samples(path)
+            if verbose:
+                print(f"Extracting features of {len(images)} samples...")
             result = evaluator.score_images(images, labels=labels, data_range=args.data_range)
     result["samples"] = path
     if args.json:
         print(json.dumps(result))
     else:
-        print(format_table(result, path))
+        print(format_table(result, path, evaluator.columns))
     return 0

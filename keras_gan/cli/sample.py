@@ -1,7 +1,9 @@
 """`keras-gan sample MODEL`: samples from a saved GAN or generator to PNG or .npz."""
 
 import argparse
+import contextlib
 import os
+import sys
 
 import numpy as np
 
@@ -27,6 +29,7 @@ def add_parser(sub):
     p.add_argument("--no-ema", action="store_true", help="use the raw generator of a GAN")
     p.add_argument("--scale", type=int, default=2, help="PNG upscaling")
     p.add_argument("--batch-size", type=int, default=500)
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar (stderr)")
     return p
 
 
@@ -60,9 +63,10 @@ def run(args):
         import keras_gan
 
         model = keras_gan.zoo.load(args.model, revision=args.revision)
-    images, labels, (low, high) = draw_samples(
-        model, args.n_samples, seed=args.seed, labels=labels, batch_size=args.batch_size,
-        use_ema=False if args.no_ema else None)
+    with contextlib.redirect_stdout(sys.stderr):  # Keras' Progbar writes to stdout
+        images, labels, (low, high) = draw_samples(
+            model, args.n_samples, seed=args.seed, labels=labels, batch_size=args.batch_size,
+            use_ema=False if args.no_ema else None, verbose=0 if args.quiet else 1)
     images = (np.asarray(images, "float32") - low) / (high - low) * 2.0 - 1.0
     if args.out.endswith(".png"):
         nrow = None

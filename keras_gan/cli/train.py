@@ -227,6 +227,10 @@ def run(args):
               "history": {k: [float(v) for v in vs] for k, vs in history.history.items()}}
     with open(os.path.join(args.out, "history.json"), "w") as f:
         json.dump(record, f, indent=1)
+    from keras_gan.utils.history_plot import save_history_plot
+
+    save_history_plot(history, os.path.join(args.out, "history.png"),
+                      title=f"keras-gan train: {recipe['name']} recipe")
     print(f"Done: {step} steps. Samples: {os.path.join(args.out, 'samples.png')}; "
           f"model: {os.path.join(args.out, 'gan.keras')}; progress: "
           f"{os.path.join(args.out, 'grids', 'progress.gif')}")

@@ -6,31 +6,34 @@ import warnings
 import numpy as np
 
 from keras_gan import extractors as extractors_lib
+from keras_gan.evaluation.fake_features import FakeFeatures
+from keras_gan.evaluation.metric_collection import MetricCollection
+from keras_gan.evaluation.metric_collection import available
+from keras_gan.evaluation.quality_metric import get as get_metric
 from keras_gan.evaluation.reference_statistics import load_reference_statistics
-from keras_gan.metrics.checks import check_positive_int
-from keras_gan.metrics.classifier_score import classifier_score
-from keras_gan.metrics.frechet_distance import feature_statistics
-from keras_gan.metrics.frechet_distance import frechet_distance
-from keras_gan.metrics.kernel_distance import kernel_distance
-from keras_gan.metrics.density_coverage import density_coverage
-from keras_gan.metrics.precision_recall import precision_recall
+from keras_gan.validation import check_positive_int
 
-METRICS = ("fid", "kid", "classifier_score", "precision_recall", "density_coverage")
+# The bundled metric names (keras_gan/evaluation/quality/), table order;
+# metrics registered later are found by name too.
+METRICS = tuple(available())
 RECOMMENDED_SAMPLES = 10000
 
 
 class Evaluator:
-    """Scores samples against real data: FID, KID, classifier score, PR, DC.
+    """Scores samples against real data with a collection of metrics.
 
     Features are extracted once per call and shared by all metrics; the
-    real side comes from cached `ReferenceStatistics`. Every result names
-    the extractor (and its weights' sha256) and the reference.
+    real side comes from cached `ReferenceStatistics`. The metrics are a
+    `MetricCollection` (default: every registered one: FID, KID, classifier
+    score, precision/recall, density/coverage, class coverage). Every result
+    names the extractor (and its weights' sha256) and the reference.
 
     Args:
         reference: see `load_reference_statistics` (default "mnist-test").
         extractor: a name or `FeatureExtractor` (default "mnist_classifier").
-        metrics: subset of `METRICS`.
-        kid_subsets: number of KID subsets (`kernel_distance`).
+        metrics: registered names, `QualityMetric` instances or configs
+            (default: every registered metric).
+        kid_subsets: number of KID subsets (for `"kid"` given by name).
         kid_subset_size: KID subset size, capped at the number of samples.
         pr_k: neighbourhood size of precision/recall (3).
         dc_k: neighbourhood size of density/coverage (5).
@@ -46,17 +49,34 @@ class Evaluator:
         >>> ev.score_images(samples)["fid"]
     """
 
-    def __init__(self, reference="mnist-test", extractor="mnist_classifier", metrics=METRICS,
+    def __init__(self, reference="mnist-test", extractor="mnist_classifier", metrics=None,
                  kid_subsets=100, kid_subset_size=1000, pr_k=3, dc_k=5, seed=0,
                  data_path=None, cache_dir=None, allow_sample=False,
                  max_reference_features=10000, verbose=0):
-        unknown = [m for m in metrics if m not in METRICS]
+        # Arguments of the metrics given by name (the Evaluator's own
+        # keywords, kept for compatibility); other metrics use defaults.
+        options = {
+            "kid": {"subsets": kid_subsets, "subset_size": kid_subset_size, "seed": seed},
+            "precision_recall": {"k": pr_k},
+            "density_coverage": {"k": dc_k},
+        }
+        registered = available()
+        if metrics is None:
+            metrics = registered
+        if isinstance(metrics, str):
+            metrics = [metrics]
+        metrics = list(metrics)
+        unknown = [m for m in metrics if isinstance(m, str) and m not in registered]
         if unknown or not metrics:
             raise ValueError(
-                f"Unknown metrics {unknown}. Valid: {', '.join(METRICS)}. "
-                f"Received: metrics={list(metrics)!r}"
+                f"Unknown metrics {unknown}. Valid: {', '.join(registered)}. "
+                f"Received: metrics={metrics!r}"
             )
-        self.metrics = tuple(metrics)
+        self.collection = MetricCollection([
+            get_metric(m).__class__(**options.get(m, {})) if isinstance(m, str) else m
+            for m in metrics
+        ])
+        self.metrics = tuple(self.collection.names)
         self.kid_subsets = check_positive_int("kid_subsets", kid_subsets)
         self.kid_subset_size = check_positive_int("kid_subset_size", kid_subset_size, 2)
         self.pr_k = check_positive_int("pr_k", pr_k)
@@ -64,49 +84,39 @@ class Evaluator:
         self.seed = seed
         self.verbose = verbose
         self.extractor = extractors_lib.get(extractor)
-        if "classifier_score" in self.metrics and not self.extractor.has_logits:
+        if "probabilities" in self.collection.needs and not self.extractor.has_logits:
+            needing = [m.registry_name for m in self.collection.metrics
+                       if "probabilities" in m.needs]
             raise ValueError(
-                f"classifier_score needs a classifier; the {self.extractor.name} "
+                f"{', '.join(needing)} need a classifier; the {self.extractor.name} "
                 "extractor has no class outputs. Received: metrics="
-                f"{list(metrics)!r}"
+                f"{list(self.metrics)!r}"
             )
         self.reference = load_reference_statistics(
             reference, self.extractor, data_path=data_path, cache_dir=cache_dir,
             max_features=max_reference_features, allow_sample=allow_sample, verbose=verbose,
         )
 
+    @property
+    def columns(self):
+        """The `Column`s of this evaluator's metrics (what tables and logs show)."""
+        return self.collection.columns
+
     def _min_samples(self):
-        need = {"fid": 2, "kid": 2, "classifier_score": 1,
-                "precision_recall": self.pr_k + 1, "density_coverage": 1}
-        return max(need[m] for m in self.metrics)
+        return self.collection.min_samples()
 
     def score_features(self, features, probabilities=None, labels=None):
         """All metrics from precomputed fake features `(N, D)` (and probabilities)."""
-        features = np.asarray(features, "float32")
-        n = len(features)
+        fake = FakeFeatures(features, probabilities, labels,
+                            data_classes=getattr(self.extractor, "data_classes", None))
+        n = len(fake)
         if n < self._min_samples():
             raise ValueError(
                 f"Too few samples for the chosen metrics {list(self.metrics)}: "
                 f"need at least {self._min_samples()}. Received: {n} samples"
             )
         ref = self.reference
-        out = {}
-        if "fid" in self.metrics:
-            out["fid"] = frechet_distance(*ref.gaussian(), *feature_statistics(features))
-        if "kid" in self.metrics:
-            size = min(self.kid_subset_size, n, len(ref.features))
-            out["kid"], out["kid_std"] = kernel_distance(
-                ref.features, features, self.kid_subsets, size, seed=self.seed)
-        if "classifier_score" in self.metrics:
-            out["classifier_score"] = classifier_score(probabilities)[0]
-            if labels is not None:
-                out["class_accuracy"] = float(np.mean(np.argmax(probabilities, 1) == labels))
-        if "precision_recall" in self.metrics:
-            out["precision"], out["recall"] = precision_recall(
-                ref.features, features, self.pr_k, real_radii=ref.radii_for(self.pr_k))
-        if "density_coverage" in self.metrics:
-            out["density"], out["coverage"] = density_coverage(
-                ref.features, features, self.dc_k, real_radii=ref.radii_for(self.dc_k))
+        out = self.collection.compute(ref, fake)
         out.update(
             n_samples=n, n_reference=ref.count, reference=ref.dataset,
             extractor=self.extractor.name,
@@ -125,8 +135,9 @@ class Evaluator:
             data_range: "auto" or the range of `images`.
 
         Returns:
-            dict: `fid`, `kid`, `kid_std`, `classifier_score`, `precision`,
-            `recall`, `density`, `coverage` (those selected), plus
+            dict: the metrics' values (`fid`, `kid`, `kid_std`,
+            `classifier_score`, `precision`, `recall`, `density`,
+            `coverage`, `class_coverage`, ...: those selected), plus
             `n_samples`, `n_reference`, `reference`, `extractor`,
             `extractor_sha256`, `data_range` and `seconds`.
         """
@@ -175,6 +186,6 @@ class Evaluator:
         n_samples = check_positive_int("n_samples", n_samples)
         images, labels, data_range = draw_samples(
             generator, n_samples, seed=seed, labels=labels, batch_size=batch_size,
-            use_ema=use_ema,
+            use_ema=use_ema, verbose=self.verbose,
         )
         return self.score_images(images, labels=labels, data_range=data_range)

@@ -210,11 +210,11 @@ def load_reference_statistics(reference="mnist-test", extractor="mnist_classifie
                 "reference must be 'mnist-train', 'mnist-test' or an existing "
                 f".npz/.npy file. Received: reference={reference!r}"
             )
-        if reference.endswith(".npz"):
-            with np.load(reference, allow_pickle=False) as f:
-                if "format_version" in f.files:
-                    return _check_matches(ReferenceStatistics.load(reference), extractor)
         from keras_gan.evaluation.sample_io import load_images
+        from keras_gan.evaluation.sample_io import read_arrays
+
+        if reference.endswith(".npz") and "format_version" in read_arrays(reference):
+            return _check_matches(ReferenceStatistics.load(reference), extractor)
 
         images = load_images(reference)
         dataset = os.path.basename(reference)

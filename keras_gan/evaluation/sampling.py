@@ -2,7 +2,6 @@
 
 import keras
 import numpy as np
-from keras import ops
 
 
 def _is_gan(obj):
@@ -23,7 +22,8 @@ def _embedding_classes(model):
     return None
 
 
-def draw_samples(generator, n_samples, seed=0, labels=None, batch_size=500, use_ema=None):
+def draw_samples(generator, n_samples, seed=0, labels=None, batch_size=500, use_ema=None,
+                 verbose=0):
     """`(images, labels, data_range)` drawn from `generator` with a fixed seed.
 
     Args:
@@ -35,59 +35,50 @@ def draw_samples(generator, n_samples, seed=0, labels=None, batch_size=500, use_
         labels: classes for conditional generators (default balanced).
         batch_size: samples per call.
         use_ema: GANs only: which generator to use.
+        verbose: 1 shows a progress bar.
 
     Returns:
         numpy images, int labels or None, and the images' value range.
     """
-    if _is_gan(generator):
-        num_classes = getattr(generator, "num_classes", None)
-        if num_classes is not None and labels is None:
-            labels = balanced_labels(n_samples, num_classes)
-        kwargs = {} if num_classes is None else {"labels": labels}
-        images = generator.generate(n_samples, seed=seed, use_ema=use_ema,
-                                    batch_size=batch_size, **kwargs)
-        low, high = generator.data_range
-        return images, labels, (low, high)
     from keras_gan.generator import Generator
 
-    if isinstance(generator, Generator):
-        if use_ema:
-            raise ValueError(
-                "use_ema applies to keras_gan.GAN objects only. Received: use_ema=True"
-            )
-        if generator.conditional and labels is None:
-            labels = balanced_labels(n_samples, generator.num_classes)
-        images = generator.generate(n_samples, labels=labels, seed=seed, batch_size=batch_size)
-        return images, labels, generator.data_range or (-1.0, 1.0)
-    if not isinstance(generator, keras.Model):
-        raise ValueError(
-            "Expected a keras_gan.GAN or a generator keras.Model. "
-            f"Received: generator={type(generator).__name__}"
-        )
-    if use_ema:
+    if _is_gan(generator):
+        generator = generator.as_generator(use_ema)
+    elif use_ema:
         raise ValueError("use_ema applies to keras_gan.GAN objects only. Received: use_ema=True")
-    inputs = generator.inputs
-    latent_dim = int(inputs[0].shape[-1])
-    conditional = len(inputs) == 2
-    if conditional and labels is None:
-        classes = _embedding_classes(generator)
-        if classes is None:
-            raise ValueError(
-                "This generator takes labels; pass labels=... (one class per sample)."
-            )
-        labels = balanced_labels(n_samples, classes)
+    if not isinstance(generator, Generator):
+        generator = _as_generator(generator, labels)
+    if generator.conditional and labels is None:
+        labels = balanced_labels(n_samples, generator.num_classes)
     if labels is not None:
         labels = np.asarray(labels).astype("int32").reshape(-1)
         if len(labels) != n_samples:
             raise ValueError(
                 f"Expected {n_samples} labels. Received: labels.shape={labels.shape}"
             )
-    z = np.random.default_rng(seed).standard_normal((n_samples, latent_dim)).astype("float32")
-    out = []
-    for s in range(0, n_samples, batch_size):
-        args = [z[s:s + batch_size]]
-        if conditional:
-            args.append(labels[s:s + batch_size])
-        x = generator(args if conditional else args[0], training=False)
-        out.append(ops.convert_to_numpy(x))
-    return np.concatenate(out), labels, (-1.0, 1.0)
+    images = generator.generate(n_samples, labels=labels, seed=seed, batch_size=batch_size,
+                                verbose=verbose)
+    return images, labels, generator.data_range or (-1.0, 1.0)
+
+
+def _as_generator(model, labels):
+    """A plain generator `keras.Model` (noise, or [noise, labels]) as a `Generator`."""
+    from keras_gan.generator import Generator
+
+    if not isinstance(model, keras.Model):
+        raise ValueError(
+            "Expected a keras_gan.GAN or a generator keras.Model. "
+            f"Received: generator={type(model).__name__}"
+        )
+    inputs = model.inputs
+    num_classes = None
+    if len(inputs) == 2:
+        num_classes = _embedding_classes(model)
+        if num_classes is None and labels is None:
+            raise ValueError(
+                "This generator takes labels; pass labels=... (one class per sample). "
+                "Received: labels=None"
+            )
+        if num_classes is None:
+            num_classes = max(2, int(np.max(labels)) + 1)
+    return Generator(model, latent_dim=int(inputs[0].shape[-1]), num_classes=num_classes)

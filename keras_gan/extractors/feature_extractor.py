@@ -55,6 +55,9 @@ class FeatureExtractor:
         feats = outputs["features"] if isinstance(outputs, dict) else outputs
         self.feature_dim = int(feats.shape[-1])
         self.num_classes = int(outputs["logits"].shape[-1]) if self.has_logits else None
+        # Classes of the data itself (a classifier may add rejection classes
+        # after them, e.g. MNIST's "not a digit").
+        self.data_classes = self.num_classes
 
     def fingerprint(self):
         """sha256 of the model's weight values: identifies these exact weights."""

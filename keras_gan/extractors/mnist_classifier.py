@@ -1,6 +1,5 @@
 """A small MNIST classifier used as the feature extractor for MNIST metrics."""
 
-import hashlib
 import os
 
 import keras
@@ -57,15 +56,6 @@ def mnist_classifier_model(num_classes=11, name="mnist_classifier"):
     return keras.Model(inputs, {"features": features, "logits": logits}, name=name)
 
 
-def file_sha256(path):
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class MNISTClassifier(FeatureExtractor):
     """Features and class probabilities from keras_gan's MNIST classifier.
 
@@ -99,6 +89,7 @@ class MNISTClassifier(FeatureExtractor):
         model = mnist_classifier_model()
         model.load_weights(path)
         super().__init__(model, "mnist_classifier", (28, 28, 1), batch_size=batch_size)
+        self.data_classes = 10  # index 10 is "not a digit"
         self.weights = weights
         self.weights_path = path
 

@@ -1,9 +1,10 @@
 """Base class and registry for adversarial losses."""
 
+from keras_gan.utils.registry import Configurable
 from keras_gan.utils.registry import Registry
 
 
-class GANLoss:
+class GANLoss(Configurable):
     """An adversarial objective: a pair of pure functions of D's logits.
 
     Subclasses implement `d_loss(real_logits, fake_logits)` (minimised by the
@@ -19,15 +20,6 @@ class GANLoss:
     def g_loss(self, fake_logits):
         raise NotImplementedError
 
-    def get_config(self):
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        return f"{type(self).__name__}({self.get_config()})"
 
 
 _REGISTRY = Registry("loss", GANLoss)

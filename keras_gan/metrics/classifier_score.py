@@ -4,9 +4,9 @@ import keras
 import numpy as np
 from keras import ops
 
-from keras_gan.metrics.checks import as_features
-from keras_gan.metrics.checks import check_positive_int
-from keras_gan.metrics.checks import check_update
+from keras_gan.validation import as_features
+from keras_gan.validation import check_positive_int
+from keras_gan.validation import check_update
 
 _EPS = 1e-12
 

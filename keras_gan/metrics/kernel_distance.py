@@ -3,9 +3,9 @@
 import keras
 import numpy as np
 
-from keras_gan.metrics.checks import as_features
-from keras_gan.metrics.checks import check_positive_int
-from keras_gan.metrics.checks import check_same_dim
+from keras_gan.validation import as_features
+from keras_gan.validation import check_positive_int
+from keras_gan.validation import check_same_dim
 from keras_gan.metrics.feature_buffer import FeatureBufferMetric
 
 

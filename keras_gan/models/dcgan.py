@@ -3,9 +3,9 @@
 import keras
 from keras import layers
 
-from keras_gan.models._checks import check_filters
-from keras_gan.models._checks import check_image_shape
-from keras_gan.models._checks import check_positive_int
+from keras_gan.validation import check_filters
+from keras_gan.validation import check_image_shape
+from keras_gan.validation import check_positive_int
 
 
 def dcgan_trunk(z, image_shape, filters=(256, 128, 64), kernel_size=5):

@@ -5,8 +5,8 @@ import math
 import keras
 from keras import layers
 
-from keras_gan.models._checks import check_image_shape
-from keras_gan.models._checks import check_positive_int
+from keras_gan.validation import check_image_shape
+from keras_gan.validation import check_positive_int
 
 
 def dense_generator(latent_dim=100, image_shape=(28, 28, 1), units=(256, 512, 1024), name="dense_generator"):

@@ -3,7 +3,7 @@
 import keras
 from keras import layers
 
-from keras_gan.models._checks import check_positive_int
+from keras_gan.validation import check_positive_int
 
 
 def mlp_generator(latent_dim=2, output_dim=2, units=(128, 128), name="mlp_generator"):

@@ -8,7 +8,7 @@ docs/benchmarks.md ("Recipes"); the zoo models and `keras-gan train
 
 import copy
 
-from keras_gan.models._checks import check_positive_int
+from keras_gan.validation import check_positive_int
 
 # Each recipe: the generator and discriminator builders (names in
 # keras_gan.models) with their arguments, the adversarial loss, an optional
@@ -67,25 +67,20 @@ RECIPES = {
         "batch_size": 32,
         "latent_dim": 100,
     },
-    # The "dcgan" recipe made class-conditional: a label embedding in G, a
-    # projection discriminator (Miyato & Koyama, 2018).
-    "cdcgan": {
-        "description": "Lean class-conditional DCGAN: label embedding + the dcgan recipe's G, "
-                       "projection D (4x4, no dropout); non-saturating loss + lazy R1, "
-                       "Adam(1e-3, 0, 0.99), batch 32, EMA generator.",
-        "conditional": True,
-        "generator": {"builder": "conditional_dcgan_generator",
-                      "args": {"filters": [128, 64], "kernel_size": 4}},
-        "discriminator": {"builder": "conditional_dcgan_discriminator",
-                          "args": {"dropout": 0.0, "kernel_size": 4}},
-        "loss": "non_saturating",
-        "penalty": {"name": "r1", "args": {"gamma": 1.0, "interval": 16}},
-        "d_steps": 1,
-        "ema_decay": 0.999,
-        "optimizer": {"g_lr": 1e-3, "d_lr": 1e-3, "beta_1": 0.0, "beta_2": 0.99},
-        "batch_size": 32,
-        "latent_dim": 100,
-    },
+}
+
+# The "dcgan" recipe made class-conditional: a label embedding in G, a
+# projection discriminator (Miyato & Koyama, 2018); same training settings.
+RECIPES["cdcgan"] = {
+    **copy.deepcopy(RECIPES["dcgan"]),
+    "description": "Lean class-conditional DCGAN: label embedding + the dcgan recipe's G, "
+                   "projection D (4x4, no dropout); non-saturating loss + lazy R1, "
+                   "Adam(1e-3, 0, 0.99), batch 32, EMA generator.",
+    "conditional": True,
+    "generator": {"builder": "conditional_dcgan_generator",
+                  "args": {"filters": [128, 64], "kernel_size": 4}},
+    "discriminator": {"builder": "conditional_dcgan_discriminator",
+                      "args": {"dropout": 0.0, "kernel_size": 4}},
 }
 
 
@@ -122,6 +117,34 @@ def get_recipe(name, **overrides):
     return recipe
 
 
+def apply_overrides(recipe, sets):
+    """Applies `"dotted.key=JSON value"` overrides (e.g. from `--set`) in place.
+
+    Args:
+        recipe: a recipe dict.
+        sets: strings `"key=value"`; the value is parsed as JSON when it
+            can be (`2e-4`, `[128, 64]`, `null`), else kept as a string.
+
+    Returns:
+        The recipe.
+
+    Example:
+        >>> apply_overrides(get_recipe("dcgan"), ["optimizer.lr_decay=0.5"])
+    """
+    import json
+
+    for item in sets:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValueError(f"Overrides take KEY=VALUE. Received: {item!r}")
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            pass
+        set_path(recipe, key, value)
+    return recipe
+
+
 def set_path(recipe, dotted, value):
     """Sets `recipe["a"]["b"] = value` for `dotted = "a.b"` (in place)."""
     keys = dotted.split(".")
@@ -143,7 +166,8 @@ def _build_model(spec, **fixed):
     return builder(**fixed, **spec.get("args", {}))
 
 
-def build_gan(recipe, image_shape=(28, 28, 1), num_classes=None, seed=None, compile=True):
+def build_gan(recipe, image_shape=(28, 28, 1), num_classes=None, seed=None, compile=True,
+              total_steps=None):
     """Builds (and compiles) the GAN a recipe describes.
 
     Args:
@@ -154,6 +178,11 @@ def build_gan(recipe, image_shape=(28, 28, 1), num_classes=None, seed=None, comp
         seed: seed of the GAN's training noise (default: the recipe's
             `seed`, if any).
         compile: compile with the recipe's Adam settings.
+        total_steps: training steps of the run. With it, a recipe whose
+            `optimizer.lr_decay` is a fraction `f` keeps its learning rates
+            for the first `1 - f` of the steps, then decays them linearly
+            to 0 (`keras_gan.training.ConstantThenLinearDecay`). Without
+            it the rates stay constant.
 
     Returns:
         A `keras_gan.GAN` or `keras_gan.ConditionalGAN`.
@@ -168,6 +197,7 @@ def build_gan(recipe, image_shape=(28, 28, 1), num_classes=None, seed=None, comp
     from keras_gan import penalties
     from keras_gan.conditional_gan import ConditionalGAN
     from keras_gan.gan import GAN
+    from keras_gan.training import ConstantThenLinearDecay
 
     recipe = get_recipe(recipe)
     latent = check_positive_int("latent_dim", recipe["latent_dim"])
@@ -198,7 +228,17 @@ def build_gan(recipe, image_shape=(28, 28, 1), num_classes=None, seed=None, comp
     if compile:
         opt = recipe["optimizer"]
 
+        decay = opt.get("lr_decay")
+        if decay is not None and not 0.0 < float(decay) <= 1.0:
+            raise ValueError(
+                f"optimizer.lr_decay must be in (0, 1]. Received: lr_decay={decay!r}"
+            )
+
         def adam(lr):
+            if decay is not None and total_steps is not None:
+                total = check_positive_int("total_steps", total_steps)
+                lr = ConstantThenLinearDecay(
+                    lr, total_steps=total, decay_steps=max(1, round(float(decay) * total)))
             return keras.optimizers.Adam(lr, beta_1=opt["beta_1"], beta_2=opt["beta_2"])
 
         gan.compile(adam(opt["g_lr"]), adam(opt["d_lr"]))

@@ -5,6 +5,7 @@ from keras import ops
 
 from keras_gan import backend
 from keras_gan.distributed.noise import replica_uniform
+from keras_gan.utils.registry import Configurable
 from keras_gan.utils.registry import Registry
 
 
@@ -80,7 +81,7 @@ def batch_uniform(x, seed):
     )
 
 
-class Penalty:
+class Penalty(Configurable):
     """A regulariser of the discriminator computed from input gradients.
 
     Subclasses implement `compute(discriminator_fn, real, fake, seed)`,
@@ -129,14 +130,6 @@ class Penalty:
 
     def get_config(self):
         return {"weight": self.weight, "interval": self.interval}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
 
 
 _REGISTRY = Registry("penalty", Penalty)

@@ -5,6 +5,22 @@ import difflib
 import keras
 
 
+class Configurable:
+    """Base of registry entries: `get_config` (no arguments by default),
+    `from_config(config) = cls(**config)` and a `Name(arg=value, ...)` repr."""
+
+    def get_config(self):
+        return {}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
 class Registry:
     """Maps names to serializable classes of one kind (e.g. "loss").
 
@@ -35,6 +51,12 @@ class Registry:
         if name not in self._classes:
             self.get(name)  # raises the unknown-name error
         return self._classes[name](**kwargs)
+
+    def get_class(self, name):
+        """The class registered as `name` (unknown names raise as in `get`)."""
+        if name not in self._classes:
+            self.get(name)
+        return self._classes[name]
 
     def available(self):
         """Sorted registered names."""

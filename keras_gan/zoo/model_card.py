@@ -1,16 +1,5 @@
 """Model cards for zoo generators (the Hub repo's README.md)."""
 
-_METRIC_ROWS = (
-    ("fid", "FID ↓", "{:.2f}"),
-    ("kid", "KID ↓", "{:.4f}"),
-    ("classifier_score", "Classifier score ↑ (max 10)", "{:.2f}"),
-    ("precision", "Precision ↑", "{:.3f}"),
-    ("recall", "Recall ↑", "{:.3f}"),
-    ("density", "Density ↑", "{:.3f}"),
-    ("coverage", "Coverage ↑", "{:.3f}"),
-    ("class_accuracy", "Samples classified as the requested digit ↑", "{:.2%}"),
-)
-
 _TRAINING_ROWS = (
     ("data", "Data"),
     ("architecture", "Architecture"),
@@ -40,7 +29,8 @@ def _front_matter(conditional, license, tags):
     return "\n".join(lines + ["---", ""])
 
 
-def model_card(generator, name, description="", training=None, metrics=None, repo_id=None, license="apache-2.0", tags=(), notes=""):
+def model_card(generator, name, description="", training=None, metrics=None, repo_id=None,
+               license="apache-2.0", tags=(), notes="", hub_repo=None):
     """The Markdown model card of a zoo generator, with Hub front matter.
 
     The card says what the model is, how to load it, how it was trained
@@ -59,6 +49,10 @@ def model_card(generator, name, description="", training=None, metrics=None, rep
         license: SPDX licence id for the front matter.
         tags: extra Hub tags.
         notes: extra Markdown appended at the end (limitations etc.).
+        hub_repo: the Hub repo the model lives in (`"owner/name"`), for the
+            `keras.saving.load_model("hf://...")` snippet when the loading
+            example uses a zoo name (default: `repo_id`; no snippet without
+            either).
 
     Returns:
         The card text.
@@ -84,8 +78,14 @@ def model_card(generator, name, description="", training=None, metrics=None, rep
         lines += ["sevens = G.generate(labels=[7] * 16, seed=0)   # (16, 28, 28, 1)"]
     else:
         lines += ["images = G.generate(16, seed=0)   # (16, 28, 28, 1)"]
-    lines += ["```", "",
-              f"Generator: {generator.count_params():,} parameters, latent size "
+    lines += ["```", ""]
+    repo = repo_id or hub_repo
+    if repo:
+        lines += ["Or with Keras alone (the Hub's \"Use this model\" snippet); importing "
+                  "keras_gan registers its classes with Keras:", "", "```python",
+                  "import keras", "import keras_gan  # noqa: F401", "",
+                  f"G = keras.saving.load_model(\"hf://{repo}\")", "```", ""]
+    lines += [f"Generator: {generator.count_params():,} parameters, latent size "
               f"{generator.latent_dim}, output {tuple(generator.image_shape)} in [-1, 1]. "
               "It loads and samples on TensorFlow, JAX and PyTorch (Keras 3).", ""]
     if training:
@@ -104,9 +104,11 @@ def model_card(generator, name, description="", training=None, metrics=None, rep
                   f"extractor (weights sha256 `{metrics.get('extractor_sha256', '?')}…`), "
                   "computed with `keras_gan.evaluation.Evaluator`.", "",
                   "| Metric | Value |", "|---|---:|"]
-        for key, label, fmt in _METRIC_ROWS:
-            if metrics.get(key) is not None:
-                lines.append(f"| {label} | {fmt.format(metrics[key])} |")
+        from keras_gan.evaluation.metric_collection import columns_for
+
+        for column in columns_for(metrics):
+            label = f"{column.label} {column.arrow}".strip()
+            lines.append(f"| {label} | {column.format(metrics[column.key])} |")
         lines.append("")
     if notes:
         lines += [notes.strip(), ""]

@@ -17,7 +17,8 @@ def publish(model_or_folder, repo_id, token=None, private=False, commit_message=
     Args:
         model_or_folder: a `keras_gan.Generator`, a trained `keras_gan.GAN`,
             or the path of a zoo folder.
-        repo_id: `"owner/name"`.
+        repo_id: `"owner/name"` or `"hf://owner/name"` (the handle form
+            `keras_gan.zoo.load` takes; a revision is not allowed).
         token: Hub token (default: huggingface_hub's login / `HF_TOKEN`).
         private: create the repo as private.
         commit_message: commit message (default: "Upload keras_gan generator").
@@ -35,8 +36,18 @@ def publish(model_or_folder, repo_id, token=None, private=False, commit_message=
     """
     from huggingface_hub import HfApi
 
+    given = repo_id
+    if isinstance(repo_id, str) and repo_id.startswith("hf://"):
+        repo_id = repo_id[len("hf://"):]
+        if "@" in repo_id:
+            raise ValueError(
+                "Publishing writes a new commit: pass the repo without a revision. "
+                f"Received: repo_id={given!r}"
+            )
     if not isinstance(repo_id, str) or len(repo_id.split("/")) != 2 or not all(repo_id.split("/")):
-        raise ValueError(f"repo_id must look like 'owner/name'. Received: repo_id={repo_id!r}")
+        raise ValueError(
+            f"repo_id must look like 'owner/name' or 'hf://owner/name'. Received: repo_id={given!r}"
+        )
     api = HfApi(endpoint=endpoint, token=token)
     with tempfile.TemporaryDirectory() as tmp:
         if isinstance(model_or_folder, (str, os.PathLike)):
