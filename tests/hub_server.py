@@ -115,7 +115,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -174,6 +176,9 @@ class HubStandIn:
         self._lock = threading.RLock()
         self._repos: dict[tuple[str, str], _Repo] = {}
         self._tampered: dict[tuple[str, str, str], bytes] = {}
+        # (type, repo, file) -> [GETs left to cut, bytes sent before the cut]
+        self._drops: dict[tuple[str, str, str], list] = {}
+        self._slow: dict[tuple[str, str, str], float] = {}  # seconds before a body
         self._requests: list[tuple[str, str]] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -316,6 +321,30 @@ class HubStandIn:
                 self._tampered.pop(key, None)
             else:
                 self._tampered[key] = bytes(data)
+
+    def drop_connection(self, repo_id: str, filename: str, after_bytes: int, times: int = 1,
+                        repo_type: str = "model") -> None:
+        """The next ``times`` GETs of the file send the full Content-Length, then only
+        ``after_bytes`` bytes, and close the connection (a network cut mid-file)."""
+        with self._lock:
+            self._drops[(repo_type, repo_id, filename)] = [times, after_bytes]
+
+    def slow_down(self, repo_id: str, filename: str, seconds: float,
+                  repo_type: str = "model") -> None:
+        """Wait ``seconds`` before sending the file's body (to make downloads overlap)."""
+        with self._lock:
+            self._slow[(repo_type, repo_id, filename)] = seconds
+
+    def _fault(self, repo_type, repo_id, filename):
+        """``(bytes to send before cutting, or None; seconds to wait)`` for this GET."""
+        with self._lock:
+            key = (repo_type, repo_id, filename)
+            cut = None
+            drop = self._drops.get(key)
+            if drop and drop[0] > 0:
+                drop[0] -= 1
+                cut = drop[1]
+            return cut, self._slow.get(key, 0.0)
 
     def _commit(self, repo, branch, additions, deletions, message, parent_commit=None):
         # caller holds the lock
@@ -526,6 +555,25 @@ class _Handler(BaseHTTPRequestHandler):
                     return
                 status, payload = 206, data[start : end + 1]
                 headers["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
+        if method == "GET":
+            cut, wait = hub._fault(repo_type, unquote(repo_id), filename)
+            if wait:
+                time.sleep(wait)
+            if cut is not None and cut < len(payload):
+                self.send_response(status)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(payload)))
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(payload[:cut])
+                self.wfile.flush()
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                return
         self._send(method, status, payload, headers, "application/octet-stream")
 
     # ---------------------------------------------------------------- /api

@@ -268,3 +268,57 @@ def test_keras_load_model_reads_a_zoo_repo(hub, tiny_zoo):
     assert isinstance(G, keras_gan.Generator)
     np.testing.assert_allclose(G.generate(tiny_zoo["z"]), tiny_zoo["G"].generate(tiny_zoo["z"]),
                                atol=1e-6)
+
+
+def _weights_blobs(cache):
+    """Files under a Hub cache that hold (part of) a weights download."""
+    found = []
+    for root, _, files in os.walk(cache):
+        found += [os.path.join(root, f) for f in files if f.endswith(".incomplete")]
+    return found
+
+
+@pytest.mark.once
+def test_connection_dropped_mid_file_then_a_good_model_or_a_clear_error(hub, tiny_zoo,
+                                                                         tmp_path):
+    """A cut in the middle of the weights: the client resumes (good model), or,
+    when every try is cut, a one-line error and no cache entry that poisons
+    the next load."""
+    z, expected = tiny_zoo["z"], tiny_zoo["G"].generate(tiny_zoo["z"])
+    size = os.path.getsize(tiny_zoo["folder"] / "model.weights.h5")
+    hub.drop_connection(REPO, "model.weights.h5", after_bytes=size // 3, times=1)
+    G = keras_gan.zoo.load("tiny-dcgan", cache_dir=str(tmp_path / "c1"))
+    np.testing.assert_allclose(G.generate(z), expected, atol=1e-6)
+    # Every try cut: a clear error...
+    hub.drop_connection(REPO, "model.weights.h5", after_bytes=size // 3, times=1000)
+    cache = str(tmp_path / "c2")
+    with pytest.raises(ConnectionError, match=r"model.weights.h5.*(interrupted|cannot be reached)"):
+        keras_gan.zoo.load("tiny-dcgan", cache_dir=cache)
+    # ... and nothing in the cache that looks complete: the next load (network
+    # back) downloads again and gets a good model.
+    hub.drop_connection(REPO, "model.weights.h5", after_bytes=0, times=0)
+    G = keras_gan.zoo.load("tiny-dcgan", cache_dir=cache)
+    np.testing.assert_allclose(G.generate(z), expected, atol=1e-6)
+
+
+@pytest.mark.once
+def test_two_processes_load_into_an_empty_cache_at_once(hub, tiny_zoo, tmp_path):
+    env = dict(os.environ, HF_ENDPOINT=hub.url, HF_HOME=str(tmp_path / "home"),
+               HF_XET_CACHE=str(tmp_path / "xet"), KERAS_GAN_PRESETS=str(presets_lib.PATH))
+    for key in ("HF_HUB_OFFLINE", "HF_HUB_CACHE"):
+        env.pop(key, None)
+    hub.slow_down(REPO, "model.weights.h5", 1.5)  # both downloads are in flight together
+    code = ("import sys, numpy as np, keras_gan; "
+            "G = keras_gan.zoo.load('tiny-dcgan'); "
+            "z = np.random.default_rng(5).standard_normal((4, 8)).astype('float32'); "
+            "np.save(sys.argv[1], G.generate(z))")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path / f"out{i}.npy")],
+                              env=env, stderr=subprocess.PIPE, text=True) for i in range(2)]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    expected = tiny_zoo["G"].generate(tiny_zoo["z"])
+    for i in range(2):
+        np.testing.assert_allclose(np.load(tmp_path / f"out{i}.npy"), expected, atol=1e-6)
+    gets = [r for r in hub.requests if r[0] == "GET" and r[1].endswith("model.weights.h5")]
+    assert 1 <= len(gets) <= 2, gets  # a lock keeps the cache whole either way
+    assert not _weights_blobs(str(tmp_path / "home"))

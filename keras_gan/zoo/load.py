@@ -79,7 +79,31 @@ def _download(repo_id, filenames, revision, cache_dir, force_download, local_fil
                 "HF_ENDPOINT to a reachable mirror, or download the repo folder elsewhere "
                 "and pass its local path to keras_gan.zoo.load."
             ) from None
+        except Exception as e:
+            if not _is_transfer_error(e):
+                raise
+            # huggingface_hub already retried (resuming from its .incomplete
+            # file, which never counts as cached): the transfer keeps failing.
+            reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise ConnectionError(
+                f"Cannot load {source}: the download of {filename!r} of {repo_id!r} was "
+                f"interrupted ({type(e).__name__}: {reason}). Nothing incomplete was "
+                "cached; retry when the network is stable. Received: "
+                f"endpoint={_endpoint()}"
+            ) from None
     return paths
+
+
+_TRANSFER_MODULES = ("httpx", "httpx2", "httpcore", "httpcore2", "h11", "requests", "urllib3")
+
+
+def _is_transfer_error(error):
+    """A failed or cut network transfer (the HTTP stack's errors, or a size mismatch)."""
+    if isinstance(error, (ConnectionError, TimeoutError)):
+        return True
+    if type(error).__module__.split(".")[0] in _TRANSFER_MODULES:
+        return True
+    return isinstance(error, OSError) and "Consistency check failed" in str(error)
 
 
 def _discard(paths):

@@ -18,22 +18,55 @@ _TRAINING_ROWS = (
 )
 
 
-def _front_matter(conditional, license, tags):
-    pipeline = "unconditional-image-generation"
+DATASET = "ylecun/mnist"  # the Hub's id of MNIST
+
+
+def _count(n):
+    return "?" if n is None else f"{n:,}"
+
+
+def card_data(name, conditional, metrics=None, license="apache-2.0", tags=()):
+    """The card's Hub metadata (`huggingface_hub.ModelCardData`).
+
+    Library, license, pipeline, dataset id and tags, and each sample-quality
+    number of `metrics` (an `Evaluator` result) as a model-index entry: the
+    metric, its value, the extractor, the sample count and the reference.
+    """
+    from huggingface_hub import EvalResult
+    from huggingface_hub import ModelCardData
+
+    from keras_gan.evaluation.metric_collection import columns_for
+
     all_tags = ["keras-gan", "keras", "gan", "image-generation", "mnist"]
     all_tags += ["class-conditional"] if conditional else []
     all_tags += [t for t in tags if t not in all_tags]
-    lines = ["---", "library_name: keras", f"license: {license}",
-             f"pipeline_tag: {pipeline}", "datasets:", "- mnist", "tags:"]
-    lines += [f"- {t}" for t in all_tags]
-    return "\n".join(lines + ["---", ""])
+    results = []
+    for column in columns_for(metrics or {}):
+        results.append(EvalResult(
+            task_type="unconditional-image-generation", dataset_type=DATASET,
+            dataset_name="MNIST", dataset_split="test", metric_type=column.key,
+            metric_name=column.label, metric_value=round(float(metrics[column.key]), 5),
+            metric_args={"extractor": metrics.get("extractor"),
+                         "extractor_sha256": metrics.get("extractor_sha256"),
+                         "n_samples": metrics.get("n_samples"),
+                         "reference": metrics.get("reference"),
+                         "direction": column.direction}))
+    return ModelCardData(
+        license=license, library_name="keras", pipeline_tag="unconditional-image-generation",
+        datasets=[DATASET], tags=all_tags, model_name=name, eval_results=results or None)
+
+
+def _front_matter(name, conditional, metrics, license, tags):
+    return "---\n" + card_data(name, conditional, metrics, license, tags).to_yaml() + "\n---\n"
 
 
 def model_card(generator, name, description="", training=None, metrics=None, repo_id=None,
                license="apache-2.0", tags=(), notes="", hub_repo=None):
     """The Markdown model card of a zoo generator, with Hub front matter.
 
-    The card says what the model is, how to load it, how it was trained
+    Built on huggingface_hub's `ModelCardData` (front matter with the
+    dataset id `ylecun/mnist`, license, tags and the metrics as model-index
+    entries). The card says what the model is, how to load it, how it was trained
     (data, architecture, loss/penalty, steps, seed, backend, hardware, wall
     time) and how good it is (the metrics of `keras_gan.evaluation.Evaluator`
     with the extractor and sample count named).
@@ -63,7 +96,7 @@ def model_card(generator, name, description="", training=None, metrics=None, rep
     training = dict(training or {})
     conditional = generator.conditional
     handle = name if repo_id is None else f"hf://{repo_id}"
-    lines = [_front_matter(conditional, license, tags), f"# {name}", ""]
+    lines = [_front_matter(name, conditional, metrics, license, tags), f"# {name}", ""]
     if description:
         lines += [description, ""]
     lines += ["![samples](samples.png)", ""]
@@ -98,8 +131,8 @@ def model_card(generator, name, description="", training=None, metrics=None, rep
         lines.append("")
     if metrics:
         lines += ["## Evaluation", "",
-                  f"{metrics.get('n_samples', '?'):,} samples against "
-                  f"{metrics.get('reference', '?')} ({metrics.get('n_reference', '?'):,} "
+                  f"{_count(metrics.get('n_samples'))} samples against "
+                  f"{metrics.get('reference', '?')} ({_count(metrics.get('n_reference'))} "
                   f"images), features of keras_gan's `{metrics.get('extractor', '?')}` "
                   f"extractor (weights sha256 `{metrics.get('extractor_sha256', '?')}…`), "
                   "computed with `keras_gan.evaluation.Evaluator`.", "",
