@@ -33,6 +33,8 @@ def run(backend, pytest_args, reports, first):
     if os.path.exists(report):
         os.remove(report)
     env = dict(os.environ, KERAS_BACKEND=backend)
+    # JAX: fewer XLA passes in-process (tests/conftest.py; docs/design.md).
+    env.setdefault("KERAS_GAN_TEST_XLA_FAST", "1")
     start = time.time()
     code = subprocess.call(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
