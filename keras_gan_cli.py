@@ -7,10 +7,13 @@ argument parsers in `keras_gan/cli/` import only the standard library (and
 NumPy), and are loaded without running `keras_gan/__init__.py`.
 """
 
+import contextlib
 import importlib
 import importlib.util
 import os
+import re
 import sys
+import threading
 import types
 
 BACKENDS = ("tensorflow", "jax", "torch")
@@ -25,6 +28,69 @@ def version():
     with open(path) as f:
         exec(compile(f.read(), path, "exec"), namespace)
     return namespace["__version__"]
+
+
+# Start-up lines TensorFlow's C++ runtime writes straight to file descriptor 2
+# (absl logging before initialisation ignores TF_CPP_MIN_LOG_LEVEL).
+FRAMEWORK_NOISE = re.compile(
+    r"^(WARNING: All log messages before absl::InitializeLog\(\) is called are written to "
+    r"STDERR|I0000 00:00:\S+ +\d+ \S+\.cc:\d+\] .*|To enable the following instructions: .*"
+    r"rebuild TensorFlow with the appropriate compiler flags\.)$"
+)
+
+
+NOISE_STARTS = (b"WARNING: All log messages before absl", b"I0000 ",
+                b"To enable the following instructions")
+
+
+@contextlib.contextmanager
+def _filtered_stderr():
+    """File descriptor 2 through a filter that drops `FRAMEWORK_NOISE` lines.
+
+    Everything else (our one-line errors, progress bars, warnings,
+    tracebacks) passes through unchanged and in order.
+    """
+    try:
+        original = os.dup(2)
+    except OSError:  # no usable fd 2: nothing to filter
+        yield
+        return
+    read_end, write_end = os.pipe()
+
+    def pump():
+        # Chunks, not lines: a progress bar's carriage-return updates (no
+        # newline) pass at once; only text that may start a noise line waits
+        # for its newline.
+        pending = b""
+        with os.fdopen(os.dup(original), "wb", buffering=0) as sink:
+            while True:
+                chunk = os.read(read_end, 65536)
+                if not chunk:
+                    break
+                pending += chunk
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    if not FRAMEWORK_NOISE.match(line.decode("utf-8", "replace").rstrip("\r")):
+                        sink.write(line + b"\n")
+                if pending and not any(p.startswith(pending[:len(p)]) for p in NOISE_STARTS):
+                    sink.write(pending)
+                    pending = b""
+            if pending:
+                sink.write(pending)
+        os.close(read_end)
+
+    thread = threading.Thread(target=pump, name="keras-gan-stderr", daemon=True)
+    thread.start()
+    sys.stderr.flush()
+    os.dup2(write_end, 2)
+    os.close(write_end)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(original, 2)  # closes the pipe's last write end: the pump finishes
+        os.close(original)
+        thread.join(timeout=5)
 
 
 def _parse_only(argv):
@@ -77,9 +143,10 @@ def main(argv=None):
             return 2
         os.environ["KERAS_BACKEND"] = backend
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from keras_gan.cli.main import main as run
+    with _filtered_stderr():
+        from keras_gan.cli.main import main as run
 
-    return run(argv)
+        return run(argv)
 
 
 if __name__ == "__main__":

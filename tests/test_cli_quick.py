@@ -48,3 +48,31 @@ def test_version():
     proc, code, _, heavy = probe("--version")
     assert code == 0 and heavy == "-"
     assert f"keras-gan {keras_gan.__version__}" in proc.stdout
+
+
+def test_no_framework_start_up_lines_on_stderr(tmp_path):
+    """TensorFlow's C++ start-up lines (absl, oneDNN, CPU features) are dropped;
+    our own one-line error still gets through, alone."""
+    bad = tmp_path / "notes.npy"
+    bad.write_text("x,y\n")
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys, keras_gan_cli; sys.exit(keras_gan_cli.main())",
+         "--backend", "tensorflow", "evaluate", str(bad)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"})
+    assert proc.returncode == 2
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("keras-gan evaluate: error:"), proc.stderr
+
+
+def test_the_filter_keeps_everything_else():
+    import keras_gan_cli
+
+    noise = ["WARNING: All log messages before absl::InitializeLog() is called are written "
+             "to STDERR",
+             "I0000 00:00:1796156431.752019   31280 port.cc:153] oneDNN custom operations "
+             "are on. You may see slightly different numerical results."]
+    kept = ["keras-gan train: error: x", "I0000 is not a log line", "WARNING: something else",
+            "100/200 ━━━━━━━━━━ 1s 5ms/step"]
+    assert all(keras_gan_cli.FRAMEWORK_NOISE.match(line) for line in noise)
+    assert not any(keras_gan_cli.FRAMEWORK_NOISE.match(line) for line in kept)

@@ -81,7 +81,9 @@ def test_save_folder_round_trip(tmp_path, conditional):
     assert meta["num_classes"] == (10 if conditional else None)
     assert meta["weights_sha256"] == hub_folder.sha256_file(folder / "model.weights.h5")
     card = (folder / "README.md").read_text()
-    assert card.startswith("---\nlibrary_name: keras\n") and "![samples](samples.png)" in card
+    from huggingface_hub import ModelCard
+
+    assert ModelCard(card).data.library_name == "keras" and "![samples](samples.png)" in card
     loaded = keras_gan.zoo.load(str(folder))
     assert isinstance(loaded, keras_gan.Generator) and isinstance(loaded, keras.Model)
     z = np.random.default_rng(0).standard_normal((6, 8)).astype("float32")
