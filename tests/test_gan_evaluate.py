@@ -72,6 +72,21 @@ def test_evaluate_between_epochs_leaves_training_as_it_was():
         np.testing.assert_array_equal(a, b)
 
 
+def test_validation_inside_fit_leaves_training_as_it_was():
+    x = tiny_images(32)
+
+    def train(validation):
+        keras.utils.set_random_seed(4)
+        gan = tiny_gan(seed=1)
+        gan.compile()
+        kwargs = {"validation_data": (tiny_images(16, seed=9),)} if validation else {}
+        gan.fit(x, epochs=2, batch_size=8, shuffle=False, verbose=0, **kwargs)
+        return all_state(gan)
+
+    for a, b in zip(train(False), train(True)):
+        np.testing.assert_array_equal(a, b)
+
+
 def test_evaluate_checks_inputs_like_fit():
     gan = tiny_gan()
     with pytest.raises(ValueError, match="compile"):
