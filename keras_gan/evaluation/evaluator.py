@@ -9,7 +9,7 @@ from keras_gan import extractors as extractors_lib
 from keras_gan.evaluation.fake_features import FakeFeatures
 from keras_gan.evaluation.metric_collection import MetricCollection
 from keras_gan.evaluation.metric_collection import available
-from keras_gan.evaluation.quality_metric import get as get_metric
+from keras_gan.evaluation.quality_metric import quality_metric
 from keras_gan.evaluation.reference_statistics import load_reference_statistics
 from keras_gan.validation import check_positive_int
 
@@ -73,7 +73,7 @@ class Evaluator:
                 f"Received: metrics={metrics!r}"
             )
         self.collection = MetricCollection([
-            get_metric(m).__class__(**options.get(m, {})) if isinstance(m, str) else m
+            quality_metric.get_class(m)(**options.get(m, {})) if isinstance(m, str) else m
             for m in metrics
         ])
         self.metrics = tuple(self.collection.names)
