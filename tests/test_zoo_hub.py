@@ -40,10 +40,16 @@ def hub(monkeypatch, tmp_path):
         yield server
 
 
+@pytest.fixture(scope="module")
+def tiny_gan():
+    """One briefly trained tiny GAN for the module (the tests only read it)."""
+    return mnist_gan()
+
+
 @pytest.fixture
-def tiny_zoo(hub, tmp_path, monkeypatch):
+def tiny_zoo(hub, tmp_path, monkeypatch, tiny_gan):
     """Publishes a tiny generator to the stand-in and lists it as 'tiny-dcgan'."""
-    gan = mnist_gan()
+    gan = tiny_gan
     folder = tmp_path / "tiny-dcgan"
     G = keras_gan.zoo.save_folder(gan, str(folder))
     digests = {f: hub_folder.sha256_file(folder / f) for f in os.listdir(folder)}

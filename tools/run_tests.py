@@ -11,19 +11,23 @@ any backend has a failure or error (or collects no tests).
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 
 
-# Two pytest-xdist workers for TensorFlow and JAX, torch serially (its eager
-# steps already use both cores): docs/design.md, "Two test workers".
-EXTRA_ARGS = {"jax": ["-n", "2"], "tensorflow": ["-n", "2"]}
+# Two pytest-xdist workers on every backend; torch's with one intra-op thread
+# each (two workers of two threads each are slower than one): docs/design.md,
+# "Two test workers".
+EXTRA_ARGS = {"jax": ["-n", "2"], "tensorflow": ["-n", "2"], "torch": ["-n", "2"]}
+EXTRA_ENV = {"torch": {"OMP_NUM_THREADS": "1"}}
 SLOWEST = 15  # the slowest tests printed at the end
 
 
-def run(backend, pytest_args, reports, first):
+def run(backend, pytest_args, reports, first, jax_cache):
     if not any(a == "-n" or a.startswith("-n") and a[2:].isdigit() for a in pytest_args):
         pytest_args = [*EXTRA_ARGS.get(backend, []), *pytest_args]
     if not first and not any(a == "-m" or a.startswith("-m") for a in pytest_args):
@@ -33,8 +37,16 @@ def run(backend, pytest_args, reports, first):
     if os.path.exists(report):
         os.remove(report)
     env = dict(os.environ, KERAS_BACKEND=backend)
-    # JAX: fewer XLA passes in-process (tests/conftest.py; docs/design.md).
-    env.setdefault("KERAS_GAN_TEST_XLA_FAST", "1")
+    for key, value in EXTRA_ENV.get(backend, {}).items():
+        env.setdefault(key, value)
+    if backend == "jax":
+        # Fewer XLA passes in-process (tests/conftest.py), and one compilation
+        # cache for the run, shared by both workers and every subprocess test:
+        # many tests compile the same tiny models (docs/design.md).
+        env.setdefault("KERAS_GAN_TEST_XLA_FAST", "1")
+        env.setdefault("JAX_COMPILATION_CACHE_DIR", jax_cache)
+        env.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+        env.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "0")
     start = time.time()
     code = subprocess.call(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
@@ -66,9 +78,16 @@ def main():
     ok = True
     rows = []
     slowest = []
-    for i, backend in enumerate(args.backends):
-        print(f"\n===== KERAS_BACKEND={backend} =====", flush=True)
-        code, c, seconds, cases = run(backend, args.pytest_args, args.reports, first=i == 0)
+    jax_cache = tempfile.mkdtemp(prefix="keras-gan-jax-cache-")
+    try:
+        results = []
+        for i, backend in enumerate(args.backends):
+            print(f"\n===== KERAS_BACKEND={backend} =====", flush=True)
+            results.append((backend, run(backend, args.pytest_args, args.reports,
+                                         first=i == 0, jax_cache=jax_cache)))
+    finally:
+        shutil.rmtree(jax_cache, ignore_errors=True)
+    for backend, (code, c, seconds, cases) in results:
         slowest += cases
         passed = c["tests"] - c["failures"] - c["errors"] - c["skipped"]
         failed = c["failures"] + c["errors"]
