@@ -163,6 +163,69 @@ class Generator(keras.Model):
                 bar.update(min(start + batch_size, n))
         return np.concatenate(out, axis=0)
 
+    def recalibrate_batch_norm(self, n_samples=8192, batch_size=256, seed=0):
+        """Recomputes the batch-norm statistics of the network from its own outputs.
+
+        An EMA generator averages G's weights but keeps the moving mean and
+        variance of the online G, which were measured with other weights.
+        This replaces them by the statistics the network itself produces on
+        `n_samples` noise vectors (and uniform random labels): for each
+        `BatchNormalization` layer, the mean over batches of the batch mean
+        and of the batch variance (the "standing statistics" of Brock et
+        al., 2019, "Large Scale GAN Training", appendix C.1). With one
+        batch (`batch_size >= n_samples`) inference on that noise then
+        reproduces the training-mode output exactly.
+
+        The network is modified in place: a `Generator` from
+        `from_gan(gan)` shares its network with the GAN, whose next training
+        step copies G's statistics back. Layers keep their `trainable` and
+        `momentum` settings.
+
+        Args:
+            n_samples: noise vectors to measure on.
+            batch_size: samples per batch.
+            seed: seed of the NumPy noise and labels.
+
+        Returns:
+            The number of `BatchNormalization` layers updated (0: nothing
+            to do).
+
+        Example:
+            >>> G = keras_gan.Generator.from_gan(gan)   # the EMA copy
+            >>> G.recalibrate_batch_norm(8192)
+            2
+        """
+        n_samples = check_positive_int("n_samples", n_samples)
+        batch_size = check_positive_int("batch_size", batch_size)
+        layers = [layer for layer in self.network._flatten_layers(include_self=False)
+                  if isinstance(layer, keras.layers.BatchNormalization)]
+        if not layers:
+            return 0
+        saved = [(layer, layer.trainable, layer.momentum) for layer in layers]
+        rng = np.random.default_rng(seed)
+        try:
+            # A frozen BatchNormalization runs in inference mode even with
+            # training=True: unfreeze it for the measurement.
+            for layer in layers:
+                layer.trainable = True
+            for i, start in enumerate(range(0, n_samples, batch_size)):
+                # moving = m * moving + (1 - m) * batch with m = i / (i + 1):
+                # after batch i, the running mean of the i + 1 batch moments.
+                for layer in layers:
+                    layer.momentum = i / (i + 1.0)
+                n = min(batch_size, n_samples - start)
+                z = rng.standard_normal((n, self.latent_dim)).astype("float32")
+                if self.conditional:
+                    labels = rng.integers(0, self.num_classes, n).astype("int32")
+                    self.network([z, labels], training=True)
+                else:
+                    self.network(z, training=True)
+        finally:
+            for layer, trainable, momentum in saved:
+                layer.trainable = trainable
+                layer.momentum = momentum
+        return len(layers)
+
     # ------------------------------------------------------------ presets (keras-hub style)
     @classmethod
     def from_preset(cls, preset, revision=None, **kwargs):

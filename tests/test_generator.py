@@ -163,3 +163,65 @@ def test_gan_generate_and_generator_generate_agree_for_a_seed():
     np.testing.assert_allclose(gan.generate(6, seed=4),
                                keras_gan.Generator.from_gan(gan).generate(6, seed=4), atol=1e-6)
     assert not np.allclose(gan.generate(6), gan.generate(6))  # no seed: fresh noise
+
+
+def _batch_norms(network):
+    return [layer for layer in network._flatten_layers(include_self=False)
+            if isinstance(layer, keras.layers.BatchNormalization)]
+
+
+def test_recalibrated_batch_norm_reproduces_the_training_mode_output():
+    """One batch: inference with the new statistics = training mode on that batch."""
+    gan = tiny_gan()
+    G = keras_gan.Generator.from_gan(gan)   # the frozen EMA copy
+    bns = _batch_norms(G.network)
+    assert len(bns) == 3 and not G.network.trainable
+    momenta = [layer.momentum for layer in bns]
+    z = np.random.default_rng(4).standard_normal((64, 8)).astype("float32")
+    twin = keras.models.clone_model(G.network)
+    twin.set_weights(G.network.get_weights())
+    for layer in _batch_norms(twin):   # batch statistics in training mode
+        layer.trainable = True
+    expected = keras.ops.convert_to_numpy(twin(z, training=True))  # batch statistics
+    before = G.generate(z)
+    assert np.abs(before - expected).max() > 1e-3  # the copied statistics differ
+    assert G.recalibrate_batch_norm(n_samples=64, batch_size=64, seed=4) == 3
+    np.testing.assert_allclose(G.generate(z), expected, atol=2e-5)
+    # settings restored; the GAN's next step copies the online statistics back
+    assert [layer.momentum for layer in bns] == momenta
+    assert not any(layer.trainable for layer in bns)
+
+
+def test_recalibrated_statistics_are_the_mean_of_the_batch_moments():
+    """Several batches, checked against NumPy on the first batch norm's input."""
+    G = keras_gan.Generator.from_gan(tiny_gan(train=False))
+    first = _batch_norms(G.network)[0]
+    probe = keras.Model(G.network.inputs, first.input)  # Dense output: no BN before it
+    assert G.recalibrate_batch_norm(n_samples=100, batch_size=32, seed=9) == 3
+    rng = np.random.default_rng(9)
+    means, variances = [], []
+    for n in (32, 32, 32, 4):  # the last batch is smaller, and weighs as much
+        h = keras.ops.convert_to_numpy(
+            probe(rng.standard_normal((n, 8)).astype("float32"))).astype("float64")
+        axes = tuple(range(h.ndim - 1))
+        means.append(h.mean(axes))
+        variances.append(h.var(axes))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(first.moving_mean),
+                               np.mean(means, 0), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(first.moving_variance),
+                               np.mean(variances, 0), rtol=1e-4, atol=1e-5)
+
+
+def test_recalibrate_conditional_and_without_batch_norm():
+    G = keras_gan.Generator.from_gan(tiny_gan(conditional=True, train=False))
+    assert G.recalibrate_batch_norm(n_samples=40, batch_size=16) >= 1
+    assert np.isfinite(G.generate(labels=[0, 9], seed=1)).all()
+    plain = keras.Sequential([keras.Input((8,)), keras.layers.Dense(28 * 28, activation="tanh"),
+                              keras.layers.Reshape((28, 28, 1))])
+    G2 = keras_gan.Generator(plain, latent_dim=8)
+    weights = [w.copy() for w in plain.get_weights()]
+    assert G2.recalibrate_batch_norm() == 0
+    for a, b in zip(weights, plain.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="n_samples"):
+        G.recalibrate_batch_norm(n_samples=0)

@@ -53,6 +53,9 @@ def _describe_penalty(p):
     return f"{p['name']}({args})"
 
 
+BN_SAMPLES = 8192  # samples for the EMA generator's batch-norm statistics
+
+
 def finalize(recipe, args):
     import keras
     import numpy as np
@@ -66,6 +69,9 @@ def finalize(recipe, args):
     with open(os.path.join(args.work, "train_record.json")) as f:
         record = json.load(f)
     G = keras_gan.Generator.from_gan(gan, use_ema=True, name=name.replace("-", "_"))
+    # The EMA weights with batch-norm statistics measured on themselves, not
+    # the online G's (docs/zoo.md; FID 3.01 -> 2.88 on an mnist-dcgan checkpoint).
+    recalibrated = G.recalibrate_batch_norm(n_samples=BN_SAMPLES, batch_size=256, seed=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         scores = Evaluator("mnist-test", data_path=args.data).score_generator(G, 10000, seed=0)
@@ -87,6 +93,9 @@ def finalize(recipe, args):
         "optimizer": (f"Adam(G lr {opt['g_lr']}, D lr {opt['d_lr']}, betas "
                       f"{opt['beta_1']}/{opt['beta_2']}), {recipe.get('d_steps', 1)} D step per G step"),
         "ema_decay": recipe.get("ema_decay"),
+        "batch_norm": (f"statistics of the EMA generator recomputed on {BN_SAMPLES:,} of its "
+                       "own samples (`Generator.recalibrate_batch_norm`)"
+                       if recalibrated else "none"),
         "batch_size": recipe["batch_size"],
         "epochs": record["epochs"],
         "steps": record["steps"],

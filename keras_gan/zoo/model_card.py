@@ -7,6 +7,7 @@ _TRAINING_ROWS = (
     ("penalty", "Penalty"),
     ("optimizer", "Optimizers"),
     ("ema_decay", "EMA decay of G"),
+    ("batch_norm", "Batch-norm statistics"),
     ("batch_size", "Batch size"),
     ("epochs", "Epochs"),
     ("steps", "Steps (G updates)"),
