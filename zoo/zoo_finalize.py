@@ -70,7 +70,7 @@ def finalize(recipe, args):
         record = json.load(f)
     G = keras_gan.Generator.from_gan(gan, use_ema=True, name=name.replace("-", "_"))
     # The EMA weights with batch-norm statistics measured on themselves, not
-    # the online G's (docs/zoo.md; FID 3.01 -> 2.94 on an mnist-dcgan checkpoint).
+    # the online G's (docs/concepts.md; FID 3.01 -> 2.94 on an mnist-dcgan checkpoint).
     recalibrated = G.recalibrate_batch_norm(n_samples=BN_SAMPLES, batch_size=256, seed=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
