@@ -53,6 +53,8 @@ def _describe_penalty(p):
     return f"{p['name']}({args})"
 
 
+# Real MNIST training digits against the test digits (docs/evaluation.md).
+REAL_FID, REAL_PRECISION = 0.12, 0.85
 BN_SAMPLES = 8192  # samples for the EMA generator's batch-norm statistics
 
 
@@ -83,6 +85,11 @@ def finalize(recipe, args):
                for k, v in scores.items() if k in keep}
     opt = recipe["optimizer"]
     minutes = record["wall_seconds"] / 60
+    runs = 1
+    timing_path = os.path.join(args.work, "timing.json")
+    if os.path.exists(timing_path):
+        with open(timing_path) as f:
+            runs = int(json.load(f).get("runs", 1))
     training = {
         "data": "MNIST training set, 60,000 digits, pixels scaled to [-1, 1]",
         "architecture": (f"`{recipe['recipe']}` recipe of keras_gan.models.recipes "
@@ -102,14 +109,21 @@ def finalize(recipe, args):
         "seed": recipe["seed"],
         "backend": f"{record['backend']} (Keras {keras.__version__})",
         "hardware": f"{_cpu_name()}, {os.cpu_count()} cores, no GPU",
-        "wall_time": f"{minutes:.0f} min",
+        "wall_time": f"{minutes:.0f} min" + (
+            f" ({runs} resumed runs, shared machine)" if runs > 1 else ""),
         "recipe": f"`zoo/{name}/train.py` in the keras_gan repository",
     }
     notes = ["## Limitations", "",
              "Trained on MNIST only: 28x28 grayscale handwritten digits. The metrics use "
              "keras_gan's own MNIST classifier as the feature extractor, so they compare "
              "models in this zoo and are not comparable with Inception-based FIDs of "
-             "natural-image papers.", "",
+             "natural-image papers.", ""]
+    if metrics.get("precision", 1.0) < REAL_PRECISION - 0.05:
+        notes += [f"Sample quality: FID {metrics['fid']:.2f} and precision "
+                  f"{metrics['precision']:.2f}, where real digits score {REAL_FID} and "
+                  f"{REAL_PRECISION}: a share of the samples are malformed digits that a "
+                  "person notices (see the grid above).", ""]
+    notes += [
              "## How it was made", "",
              f"Retrain with `python zoo/{name}/train.py --data mnist.npz"
              + "".join(f" --set {item}" for item in recipe.get("overrides", [])) + "` "

@@ -5,7 +5,9 @@
 
 The metrics table comes from `keras_gan/zoo/presets.json` (written by the
 recipes' evaluation), the baseline row from `zoo/baselines/*.json`, and the
-pictures are the `samples.png` of each `zoo/<name>/hub/` folder.
+pictures are the `samples.png` of each `zoo/<name>/hub/` folder, each shown
+beside 64 random MNIST test digits (`docs/images/zoo/mnist-test-real.png`,
+written from `--data` when that file exists, kept otherwise).
 """
 
 import argparse
@@ -19,6 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 PAGE = os.path.join(ROOT, "docs", "zoo.md")
 IMAGES = os.path.join(ROOT, "docs", "images", "zoo")
 BEGIN, END = "<!-- ZOO:BEGIN -->", "<!-- ZOO:END -->"
+REAL = "mnist-test-real.png"  # 64 random MNIST test digits, beside each model's grid
 
 
 def load_presets():
@@ -73,7 +76,11 @@ def generated_block():
               "what these numbers mean: real training digits score FID 0.12).", ""]
     for name, e in sorted(table.items()):
         lines += [f"### {name}", "", e["description"], "",
-                  f"![{name} samples](images/zoo/{name}.png)", "",
+                  f"![{name} samples](images/zoo/{name}.png){{ width=\"49%\" }} "
+                  f"![64 real MNIST test digits](images/zoo/{REAL}){{ width=\"49%\" }}", "",
+                  f"*Left: 64 samples of `{name}` (noise seed 0"
+                  + ("; one row per digit" if e.get("conditional") else "")
+                  + "). Right: 64 random MNIST test digits, for comparison.*", "",
                   f"Hub repo `{e['repo_id']}`, pinned revision `{e['revision'][:12]}`; "
                   f"trained on {e['training']['backend']}. Model card: "
                   f"`zoo/{name}/hub/README.md`; recipe: `zoo/{name}/train.py`.", ""]
@@ -117,8 +124,26 @@ def readme_block():
     return "\n".join(lines)
 
 
-def copy_images():
+def write_real_grid(data):
+    """64 random MNIST test digits (seed 0) as the zoo's sample grids are drawn."""
+    import numpy as np
+
+    sys.path.insert(0, ROOT)
+    from keras_gan.data import to_gan_range
+    from keras_gan.utils.image_grid import save_image_grid
+
+    with np.load(data) as f:
+        x = f["x_test"]
+    pick = np.random.default_rng(0).choice(len(x), 64, replace=False)
+    save_image_grid(to_gan_range(x[pick]), os.path.join(IMAGES, REAL), nrow=8, scale=2)
+
+
+def copy_images(data=None):
     os.makedirs(IMAGES, exist_ok=True)
+    if data and os.path.exists(data):
+        write_real_grid(data)
+    elif not os.path.exists(os.path.join(IMAGES, REAL)):
+        raise SystemExit(f"{REAL} is missing: pass --data path/to/mnist.npz")
     names = sorted(load_presets())
     for name in names:
         shutil.copyfile(os.path.join(ROOT, "zoo", name, "hub", "samples.png"),
@@ -133,6 +158,8 @@ def render(page_text, begin=BEGIN, end_marker=END, block=generated_block):
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--check", action="store_true")
+    p.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data", "mnist.npz"),
+                   help="mnist.npz, for the grid of real test digits")
     args = p.parse_args(argv)
     stale = []
     for page, begin, end, block in ((PAGE, BEGIN, END, generated_block),
@@ -154,7 +181,7 @@ def main(argv=None):
                   file=sys.stderr)
             return 1
         return 0
-    copy_images()
+    copy_images(args.data)
     return 0
 
 
