@@ -23,7 +23,16 @@ import xml.etree.ElementTree as ET
 # each (two workers of two threads each are slower than one): docs/design.md,
 # "Two test workers".
 EXTRA_ARGS = {"jax": ["-n", "2"], "tensorflow": ["-n", "2"], "torch": ["-n", "2"]}
-EXTRA_ENV = {"torch": {"OMP_NUM_THREADS": "1"}}
+# JAX: fewer XLA passes in-process (tests/conftest.py), and every compilation
+# stored in the run's cache (JAX_COMPILATION_CACHE_DIR, set in `run`), which
+# both workers and every subprocess test share: many tests compile the same
+# tiny models (docs/design.md).
+EXTRA_ENV = {
+    "torch": {"OMP_NUM_THREADS": "1"},
+    "jax": {"KERAS_GAN_TEST_XLA_FAST": "1",
+            "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+            "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0"},
+}
 SLOWEST = 15  # the slowest tests printed at the end
 
 
@@ -40,13 +49,7 @@ def run(backend, pytest_args, reports, first, jax_cache):
     for key, value in EXTRA_ENV.get(backend, {}).items():
         env.setdefault(key, value)
     if backend == "jax":
-        # Fewer XLA passes in-process (tests/conftest.py), and one compilation
-        # cache for the run, shared by both workers and every subprocess test:
-        # many tests compile the same tiny models (docs/design.md).
-        env.setdefault("KERAS_GAN_TEST_XLA_FAST", "1")
         env.setdefault("JAX_COMPILATION_CACHE_DIR", jax_cache)
-        env.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
-        env.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "0")
     start = time.time()
     code = subprocess.call(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
