@@ -111,15 +111,29 @@ def train(recipe, args):
             timing = json.load(f)
 
     class Clock(keras.callbacks.Callback):
-        def on_epoch_end(self, epoch, logs=None):
+        """Adds up training wall time across resumed runs (timing.json), at
+        every checkpoint and epoch end, and the highest 1-minute load average
+        seen: above the core count, other jobs shared the machine."""
+
+        def _record(self):
             now = time.time()
             timing["seconds"] += now - self.t
             self.t = now
+            timing["max_load"] = round(max(timing.get("max_load", 0.0), os.getloadavg()[0]), 2)
             with open(timing_path, "w") as f:
                 json.dump(timing, f)
 
+        def on_train_batch_end(self, batch, logs=None):
+            self.batches += 1
+            if self.batches % args.checkpoint_every == 0:
+                self._record()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self._record()
+
         def on_train_begin(self, logs=None):
             self.t = time.time()
+            self.batches = 0
             timing["runs"] += 1
 
     print(f"[{recipe['name']}] backend={keras.backend.backend()} images={len(images)} "

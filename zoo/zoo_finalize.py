@@ -85,11 +85,17 @@ def finalize(recipe, args):
                for k, v in scores.items() if k in keep}
     opt = recipe["optimizer"]
     minutes = record["wall_seconds"] / 60
-    runs = 1
+    timing = {"runs": 1}
     timing_path = os.path.join(args.work, "timing.json")
     if os.path.exists(timing_path):
         with open(timing_path) as f:
-            runs = int(json.load(f).get("runs", 1))
+            timing = json.load(f)
+    runs = int(timing.get("runs", 1))
+    # zoo/recipe.py's Clock records the highest load average seen; runs
+    # timed before it did so were all made beside other work.
+    shared = timing.get("max_load", float("inf") if runs > 1 else 0.0) > (os.cpu_count() or 1)
+    wall_notes = ([f"{runs} runs resumed from checkpoints"] if runs > 1 else []) + (
+        ["other jobs shared the machine"] if shared else [])
     training = {
         "data": "MNIST training set, 60,000 digits, pixels scaled to [-1, 1]",
         "architecture": (f"`{recipe['recipe']}` recipe of keras_gan.models.recipes "
@@ -109,8 +115,7 @@ def finalize(recipe, args):
         "seed": recipe["seed"],
         "backend": f"{record['backend']} (Keras {keras.__version__})",
         "hardware": f"{_cpu_name()}, {os.cpu_count()} cores, no GPU",
-        "wall_time": f"{minutes:.0f} min" + (
-            f" ({runs} resumed runs, shared machine)" if runs > 1 else ""),
+        "wall_time": f"{minutes:.0f} min" + (f" ({'; '.join(wall_notes)})" if wall_notes else ""),
         "recipe": f"`zoo/{name}/train.py` in the keras_gan repository",
     }
     notes = ["## Limitations", "",
