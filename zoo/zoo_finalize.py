@@ -94,7 +94,7 @@ def finalize(recipe, args):
     # zoo/recipe.py's Clock records the highest load average seen; runs
     # timed before it did so were all made beside other work.
     shared = timing.get("max_load", float("inf") if runs > 1 else 0.0) > (os.cpu_count() or 1)
-    wall_notes = ([f"{runs} runs resumed from checkpoints"] if runs > 1 else []) + (
+    wall_notes = ([f"{runs} runs joined by exact resume"] if runs > 1 else []) + (
         ["other jobs shared the machine"] if shared else [])
     training = {
         "data": "MNIST training set, 60,000 digits, pixels scaled to [-1, 1]",
