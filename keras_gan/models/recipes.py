@@ -31,16 +31,18 @@ RECIPES = {
     },
     # Lean DCGAN, chosen for quality per minute on a CPU (docs/benchmarks.md,
     # "Recipes"): two transposed convolutions in G (7x fewer multiply-adds
-    # than the tutorial's), 4x4 kernels and no dropout in D, batch 32,
-    # Adam(1e-3, beta_1=0, beta_2=0.99), lazy R1 and an EMA of G.
+    # than the tutorial's), three 4x4 stride-2 convolutions of 32, 64 and 128
+    # filters and no dropout in D, batch 32, Adam(1e-3, beta_1=0,
+    # beta_2=0.99), lazy R1 and an EMA of G.
     "dcgan": {
         "description": "Lean DCGAN: G Dense 7x7x128 -> ConvT 64 -> ConvT 1 (4x4 kernels, "
-                       "batch norm), D Conv 64/128 (4x4, no dropout); non-saturating loss "
+                       "batch norm), D Conv 32/64/128 (4x4, no dropout); non-saturating loss "
                        "+ lazy R1, Adam(1e-3, 0, 0.99), batch 32, EMA generator.",
         "generator": {"builder": "dcgan_generator",
                       "args": {"filters": [128, 64], "kernel_size": 4}},
         "discriminator": {"builder": "dcgan_discriminator",
-                          "args": {"dropout": 0.0, "kernel_size": 4}},
+                          "args": {"filters": [32, 64, 128], "dropout": 0.0,
+                                   "kernel_size": 4}},
         "loss": "non_saturating",
         "penalty": {"name": "r1", "args": {"gamma": 1.0, "interval": 16}},
         "d_steps": 1,
@@ -52,13 +54,14 @@ RECIPES = {
     # The "dcgan" recipe as a WGAN-GP: Wasserstein loss, gradient penalty 10
     # (Gulrajani et al., 2017), Adam(2e-4, 0, 0.9), one critic step per G step.
     "wgan-gp": {
-        "description": "Lean DCGAN trained as a WGAN-GP: Wasserstein loss + gradient "
-                       "penalty 10, one critic step per G step, Adam(2e-4, 0, 0.9), batch 32, "
-                       "EMA generator.",
+        "description": "Lean DCGAN trained as a WGAN-GP (the dcgan recipe's G and D): "
+                       "Wasserstein loss + gradient penalty 10, one critic step per G step, "
+                       "Adam(2e-4, 0, 0.9), batch 32, EMA generator.",
         "generator": {"builder": "dcgan_generator",
                       "args": {"filters": [128, 64], "kernel_size": 4}},
         "discriminator": {"builder": "dcgan_discriminator",
-                          "args": {"dropout": 0.0, "kernel_size": 4}},
+                          "args": {"filters": [32, 64, 128], "dropout": 0.0,
+                                   "kernel_size": 4}},
         "loss": "wasserstein",
         "penalty": {"name": "wgan_gp", "args": {"weight": 10.0}},
         "d_steps": 1,
@@ -74,13 +77,14 @@ RECIPES = {
 RECIPES["cdcgan"] = {
     **copy.deepcopy(RECIPES["dcgan"]),
     "description": "Lean class-conditional DCGAN: label embedding + the dcgan recipe's G, "
-                   "projection D (4x4, no dropout); non-saturating loss + lazy R1, "
+                   "projection D (Conv 32/64/128, 4x4, no dropout); non-saturating loss "
+                   "+ lazy R1, "
                    "Adam(1e-3, 0, 0.99), batch 32, EMA generator.",
     "conditional": True,
     "generator": {"builder": "conditional_dcgan_generator",
                   "args": {"filters": [128, 64], "kernel_size": 4}},
     "discriminator": {"builder": "conditional_dcgan_discriminator",
-                      "args": {"dropout": 0.0, "kernel_size": 4}},
+                      "args": {"filters": [32, 64, 128], "dropout": 0.0, "kernel_size": 4}},
 }
 
 

@@ -1,0 +1,100 @@
+"""Quality per step: FID, precision and recall of one recipe at fixed step counts.
+
+    python benchmarks/quality_per_step.py --data ../shared/data/mnist.npz \
+        --recipe dcgan --steps 12000 --eval-every 4000 \
+        --set 'discriminator.args.filters=[32,64,128]' --label d3s
+
+Trains a recipe of `keras_gan.models.recipes` (with `--set` overrides, dotted
+keys and JSON values) from scratch with a fixed seed, and after every
+`--eval-every` steps scores 10,000 samples of its EMA generator, with the
+batch-norm statistics recalibrated on 8,192 of its own samples, against the
+MNIST test digits (keras_gan's `mnist_classifier` features). Prints one JSON
+line per evaluation (step, training seconds, FID, precision, recall, class
+coverage) and appends it to `--out`. Where `time_to_quality.py` compares
+recipes at equal wall time, this compares them at equal steps, which two
+runs sharing a machine cannot distort; it is how docs/benchmarks.md's
+"A deeper discriminator" table was measured (`--threads 1`, two runs at a
+time).
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--data", required=True, help="mnist.npz with x_train and x_test")
+    p.add_argument("--recipe", default="dcgan")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--label", default=None, help="name of the run in the output")
+    p.add_argument("--steps", type=int, default=12000)
+    p.add_argument("--eval-every", type=int, default=4000)
+    p.add_argument("--samples", type=int, default=10000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=0,
+                   help="TensorFlow intra- and inter-op threads (0: TensorFlow's default)")
+    p.add_argument("--out", default=os.path.join("outputs", "quality_per_step.jsonl"))
+    args = p.parse_args(argv)
+    for name in ("steps", "eval_every", "samples"):
+        if getattr(args, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be >= 1, got {getattr(args, name)}")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import keras
+    import numpy as np
+
+    if args.threads and keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+    import keras_gan
+    from keras_gan.evaluation import Evaluator
+    from keras_gan.models import recipes
+
+    recipe = recipes.get_recipe(args.recipe)
+    try:
+        recipes.apply_overrides(recipe, args.set)
+    except ValueError as e:
+        raise SystemExit(f"--set: {e}")
+    keras.utils.set_random_seed(args.seed)
+    gan = recipes.build_gan(recipe, seed=args.seed)
+    with np.load(args.data) as f:
+        images = keras_gan.data.to_gan_range(f["x_train"])
+    stream = keras_gan.training.EpochBatches(images, batch_size=recipe["batch_size"],
+                                             seed=args.seed, repeat=True)
+    evaluator = Evaluator("mnist-test", data_path=args.data)
+    label = args.label or " ".join([args.recipe, *args.set])
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    trained = 0.0
+    for i in range(args.steps // args.eval_every):
+        start = time.time()
+        gan.fit(stream, epochs=1, steps_per_epoch=args.eval_every, verbose=0, shuffle=False)
+        trained += time.time() - start
+        G = keras_gan.Generator.from_gan(gan)
+        G.recalibrate_batch_norm(8192)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            scores = evaluator.score_generator(G, args.samples, seed=0)
+        row = {"label": label, "step": (i + 1) * args.eval_every, "train_s": round(trained),
+               **{k: round(scores[k], 4)
+                  for k in ("fid", "precision", "recall", "class_coverage")}}
+        print(json.dumps(row), flush=True)
+        with open(args.out, "a") as f:
+            f.write(json.dumps(row) + "\n")
+
+
+if __name__ == "__main__":
+    main()
