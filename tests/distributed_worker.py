@@ -22,9 +22,12 @@ logged losses, and the noise each replica draws from the same seed state.
 """
 
 import contextlib
+import faulthandler
 import json
 import os
 import sys
+
+faulthandler.enable()  # a native crash prints the Python stack on stderr
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 BACKEND = os.environ["KERAS_BACKEND"]

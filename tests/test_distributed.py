@@ -15,8 +15,10 @@ import fcntl
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import warnings
 
 import keras
 import numpy as np
@@ -40,6 +42,15 @@ WEIGHT_ATOL = 2e-5
 
 def _run(args, env, timeout=600):
     proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
+    if BACKEND == "tensorflow" and proc.returncode == -signal.SIGSEGV:
+        # TensorFlow's MirroredStrategy on two logical CPU devices crashed
+        # natively (SIGSEGV) in 2 of 6 runs of this worker on the loaded 2-core
+        # machine (2026-12-02), in TensorFlow's own code (see the worker's
+        # faulthandler traceback). Its results are deterministic, so it is
+        # rerun once; a second crash fails the test.
+        warnings.warn("distributed_worker.py crashed with SIGSEGV; rerunning once:\n"
+                      + proc.stderr[-3000:])
+        proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-6000:]
 
 
