@@ -43,10 +43,9 @@ WEIGHT_ATOL = 2e-5
 def _run(args, env, timeout=600):
     proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
     if BACKEND == "tensorflow" and proc.returncode == -signal.SIGSEGV:
-        # TensorFlow's MirroredStrategy on two logical CPU devices crashed
-        # natively (SIGSEGV) in 2 of 6 runs of this worker on the loaded 2-core
-        # machine (2026-12-02), in TensorFlow's own code (see the worker's
-        # faulthandler traceback). Its results are deterministic, so it is
+        # TensorFlow's MirroredStrategy on two logical CPU devices sometimes
+        # crashes natively under load (cause not yet known; the worker's
+        # faulthandler prints where). Its results are deterministic, so it is
         # rerun once; a second crash fails the test.
         warnings.warn("distributed_worker.py crashed with SIGSEGV; rerunning once:\n"
                       + proc.stderr[-3000:])
