@@ -124,7 +124,9 @@ def test_two_devices_with_global_batch_b_match_one_device_with_batch_b(results, 
     """Losses and weight updates after 1 and after 4 steps; the penalties'
     second-order terms and the lazy schedule included."""
     multi, single = results[case]["multi"], results[case]["single"]
-    assert multi["extra"].get("replicas", 2) == 2
+    # Each worker records how many devices took part; a missing key fails.
+    assert multi["extra"]["replicas"] == 2
+    assert single["extra"]["replicas"] == 1
     for which in ("first", "last"):
         a, b = _weights(multi, which), _weights(single, which)
         assert len(a) == len(b) > 0

@@ -5,8 +5,11 @@
 Tests marked `once` (backend-independent: docs, site, Hub stand-in, argument
 parsing, committed files) run on the first backend only. A JUnit report per
 backend is written to `--reports` (default outputs/test-reports/), and the
-15 slowest tests of the whole run are printed at the end. Exits non-zero if
-any backend has a failure or error (or collects no tests).
+15 slowest tests of the whole run are printed at the end, with every
+backend's skip reasons. Exits non-zero if any backend has a failure or error
+(or collects no tests), or if a full run's skips differ from EXPECTED_SKIPS:
+a skip nobody expected (say, the real MNIST file gone missing) fails the run
+instead of hiding a test.
 """
 
 import argparse
@@ -34,6 +37,22 @@ EXTRA_ENV = {
             "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0"},
 }
 SLOWEST = 15  # the slowest tests printed at the end
+# Skips a full run (no PYTEST_ARGS) must have, per backend: reason -> count.
+# Tests that only make sense on some backends skip on the others; the two
+# `slow` tests need --run-slow. A new backend-specific test changes a count
+# here on purpose.
+SLOW = "slow: run with --run-slow"
+TORCH_ONLY = "torch backend only"
+MODEL_PARALLEL = "keras.distribution.ModelParallel is JAX's"
+EXPECTED_SKIPS = {
+    "tensorflow": {SLOW: 2, TORCH_ONLY: 36, MODEL_PARALLEL: 1},
+    "jax": {SLOW: 2, TORCH_ONLY: 36, "JAX's step draws one mask for the global batch": 1},
+    "torch": {SLOW: 2, MODEL_PARALLEL: 1, "TensorFlow and JAX": 1,
+              "Keras' torch trainer only supports steps_per_execution=1": 1},
+}
+# Skips that depend on what else is installed, allowed at any count up to
+# this: `make bench` adds Flax and Optax, which the JAX native-code tests need.
+OPTIONAL_SKIPS = {"jax": {"the JAX native code needs the bench extra": 3}}
 
 
 def run(backend, pytest_args, reports, first, jax_cache):
@@ -58,6 +77,7 @@ def run(backend, pytest_args, reports, first, jax_cache):
     )
     counts = dict(tests=0, failures=0, errors=0, skipped=0)
     slowest = []
+    skips = {}
     if os.path.exists(report):
         root = ET.parse(report).getroot()
         suites = [root] if root.tag == "testsuite" else list(root)
@@ -67,7 +87,26 @@ def run(backend, pytest_args, reports, first, jax_cache):
             slowest += [(float(case.get("time", 0)), backend,
                          f"{case.get('classname')}::{case.get('name')}")
                         for case in suite.iter("testcase")]
-    return code, counts, time.time() - start, slowest
+            for case in suite.iter("testcase"):
+                skipped = case.find("skipped")
+                if skipped is not None:
+                    reason = skipped.get("message", "")
+                    skips[reason] = skips.get(reason, 0) + 1
+    return code, counts, time.time() - start, slowest, skips
+
+
+def skip_drift(backend, skips):
+    """How `skips` (reason -> count) differ from the expected ones: a list of lines."""
+    expected = EXPECTED_SKIPS.get(backend, {})
+    optional = OPTIONAL_SKIPS.get(backend, {})
+    lines = []
+    for reason in sorted(set(expected) | set(skips)):
+        found, want = skips.get(reason, 0), expected.get(reason, 0)
+        if reason in optional and found <= optional[reason]:
+            continue
+        if found != want:
+            lines.append(f"{backend}: {found} skipped, expected {want}: {reason}")
+    return lines
 
 
 def main():
@@ -90,7 +129,15 @@ def main():
                                          first=i == 0, jax_cache=jax_cache)))
     finally:
         shutil.rmtree(jax_cache, ignore_errors=True)
-    for backend, (code, c, seconds, cases) in results:
+    full_run = not args.pytest_args
+    drift = []
+    for backend, (code, c, seconds, cases, skips) in results:
+        if skips:
+            print(f"\n{backend} skips:")
+            for reason, n in sorted(skips.items(), key=lambda kv: -kv[1]):
+                print(f"  {n:4d}  {reason}")
+        if full_run:
+            drift += skip_drift(backend, skips)
         slowest += cases
         passed = c["tests"] - c["failures"] - c["errors"] - c["skipped"]
         failed = c["failures"] + c["errors"]
@@ -110,6 +157,12 @@ def main():
               + ("" if code == 0 else f"   (pytest exit {code})"))
     print(f"total: {total['passed']} passed, {total['failed']} failed, "
           f"{total['skipped']} skipped")
+    if drift:
+        ok = False
+        print("\nSkips differ from tools/run_tests.py's EXPECTED_SKIPS (a test that "
+              "should run did not, or the table is out of date):")
+        for line in drift:
+            print(f"  {line}")
     sys.exit(0 if ok else 1)
 
 
