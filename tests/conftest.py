@@ -1,3 +1,4 @@
+import gc
 import os
 
 import keras
@@ -26,6 +27,14 @@ def pytest_configure(config):
         jax.config.update("jax_disable_most_optimizations", True)
 
 
+def pytest_sessionstart(session):
+    # Keras and the backend are imported: park their objects (a few hundred
+    # thousand) in the permanent generation, so Python's automatic full
+    # collections during the tests do not walk them again each time.
+    gc.collect()
+    gc.freeze()
+
+
 def pytest_report_header(config):
     return f"keras backend: {keras.backend.backend()} (keras {keras.__version__})"
 
@@ -43,7 +52,11 @@ def pytest_collection_modifyitems(config, items):
 def _seed():
     keras.utils.set_random_seed(1234)
     yield
-    keras.backend.clear_session()
+    # Without `gc.collect()` (free_memory=True): one full collection per test
+    # cost more CPU than the tests themselves on JAX and torch (docs/design.md,
+    # "Test isolation without a collection per test"); the automatic
+    # collector still frees the tests' cycles.
+    keras.backend.clear_session(free_memory=False)
 
 
 @pytest.fixture
