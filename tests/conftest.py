@@ -1,4 +1,5 @@
 import gc
+import json
 import os
 
 import keras
@@ -40,12 +41,26 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    # Heavy tests first (their durations from a recent run, per backend; the
+    # rest keep their order): pytest-xdist hands tests out in this order, so
+    # a 30-s test no longer starts last while the other worker idles.
+    durations = _heavy_test_durations().get(keras.backend.backend(), {})
+    items.sort(key=lambda item: -durations.get(item.nodeid, 0.0))
     if config.getoption("--run-slow"):
         return
     skip = pytest.mark.skip(reason="slow: run with --run-slow")
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+def _heavy_test_durations():
+    """{backend: {node id: seconds}}, written by `tools/run_tests.py --save-durations`."""
+    path = os.path.join(os.path.dirname(__file__), "durations.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)
 
 
 @pytest.fixture(autouse=True)

@@ -60,4 +60,14 @@ errors="0" skipped="2"><testcase classname="tests.a" name="t1" time="1.5"/>
     code, counts, _, slowest, skips = run_tests.run(
         "torch", [], str(tmp_path), first=True, jax_cache=str(tmp_path))
     assert (code, counts["skipped"], skips) == (0, 2, {"why": 2})
-    assert slowest[0] == (1.5, "torch", "tests.a::t1")
+    assert slowest[0] == (1.5, "torch", "tests/a.py::t1")
+
+
+def test_durations_keep_the_heavy_tests_per_backend(tmp_path):
+    path = tmp_path / "durations.json"
+    run_tests.save_durations([(30.04, "jax", "tests/a.py::t1"), (0.5, "jax", "tests/a.py::t2"),
+                              (2.0, "torch", "tests/b.py::t[x]")], path=str(path))
+    import json
+
+    assert json.loads(path.read_text()) == {"jax": {"tests/a.py::t1": 30.0},
+                                            "torch": {"tests/b.py::t[x]": 2.0}}

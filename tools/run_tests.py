@@ -13,6 +13,7 @@ instead of hiding a test.
 """
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -37,6 +38,12 @@ EXTRA_ENV = {
             "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0"},
 }
 SLOWEST = 15  # the slowest tests printed at the end
+# Durations of the heavy tests, per backend: tests/conftest.py sends them to
+# the workers first, so that a long test does not start last while the other
+# worker sits idle. Refreshed with --save-durations.
+DURATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                         "durations.json")
+HEAVY_SECONDS = 2.0
 # Skips a full run (no PYTEST_ARGS) must have, per backend: reason -> count.
 # Tests that only make sense on some backends skip on the others; the two
 # `slow` tests need --run-slow. A new backend-specific test changes a count
@@ -84,8 +91,7 @@ def run(backend, pytest_args, reports, first, jax_cache):
         for suite in suites:
             for key in counts:
                 counts[key] += int(suite.get(key, 0))
-            slowest += [(float(case.get("time", 0)), backend,
-                         f"{case.get('classname')}::{case.get('name')}")
+            slowest += [(float(case.get("time", 0)), backend, node_id(case))
                         for case in suite.iter("testcase")]
             for case in suite.iter("testcase"):
                 skipped = case.find("skipped")
@@ -93,6 +99,23 @@ def run(backend, pytest_args, reports, first, jax_cache):
                     reason = skipped.get("message", "")
                     skips[reason] = skips.get(reason, 0) + 1
     return code, counts, time.time() - start, slowest, skips
+
+
+def node_id(case):
+    """pytest's node id (tests/test_x.py::name[param]) of a JUnit test case."""
+    module = case.get("classname", "").replace(".", "/")
+    return f"{module}.py::{case.get('name')}"
+
+
+def save_durations(slowest, path=DURATIONS):
+    """Writes {backend: {node id: seconds}} for the tests of >= HEAVY_SECONDS."""
+    found = {}
+    for seconds, backend, name in sorted(slowest, reverse=True):
+        if seconds >= HEAVY_SECONDS:
+            found.setdefault(backend, {})[name] = round(seconds, 1)
+    with open(path, "w") as f:
+        json.dump(found, f, indent=1, sort_keys=True)
+        f.write("\n")
 
 
 def skip_drift(backend, skips):
@@ -114,6 +137,9 @@ def main():
     parser.add_argument("--backends", nargs="+", default=["tensorflow", "jax", "torch"])
     parser.add_argument("--reports", default=os.path.join("outputs", "test-reports"),
                         help="folder for the JUnit reports (<backend>.xml)")
+    parser.add_argument("--save-durations", action="store_true",
+                        help=f"write the tests that took >= {HEAVY_SECONDS} s to {DURATIONS} "
+                             "(tests/conftest.py starts them first)")
     parser.add_argument("pytest_args", nargs="*")
     args = parser.parse_args()
     total = dict(passed=0, failed=0, skipped=0)
@@ -148,6 +174,11 @@ def main():
         if code != 0 or failed or c["tests"] == 0:
             ok = False
     slowest.sort(reverse=True)
+    if args.save_durations:
+        if args.pytest_args or args.backends != ["tensorflow", "jax", "torch"]:
+            print(f"--save-durations needs a full run of all three backends; {DURATIONS} unchanged")
+        else:
+            save_durations(slowest)
     print(f"\n{SLOWEST} slowest tests (seconds in their worker; JUnit reports in {args.reports}):")
     for t, backend, name in slowest[:SLOWEST]:
         print(f"  {t:6.1f}  {backend:<10}  {name}")
