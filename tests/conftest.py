@@ -44,8 +44,14 @@ def pytest_collection_modifyitems(config, items):
     # Heavy tests first (their durations from a recent run, per backend; the
     # rest keep their order): pytest-xdist hands tests out in this order, so
     # a 30-s test no longer starts last while the other worker idles.
-    durations = _heavy_test_durations().get(keras.backend.backend(), {})
-    items.sort(key=lambda item: -durations.get(item.nodeid, 0.0))
+    durations = _heavy_test_durations()
+    here = durations.get(keras.backend.backend(), {})
+    # A test measured on another backend only (a `once` test) keeps its place.
+    elsewhere = {}
+    for measured in durations.values():
+        for node, seconds in measured.items():
+            elsewhere[node] = max(seconds, elsewhere.get(node, 0.0))
+    items.sort(key=lambda item: -here.get(item.nodeid, elsewhere.get(item.nodeid, 0.0)))
     if config.getoption("--run-slow"):
         return
     skip = pytest.mark.skip(reason="slow: run with --run-slow")

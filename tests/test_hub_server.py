@@ -29,7 +29,7 @@ from huggingface_hub.errors import (
 sys.path.insert(0, os.path.dirname(__file__))
 from hub_server import HubStandIn, git_blob_sha1
 
-pytestmark = pytest.mark.once  # backend-independent: runs on the first backend only
+pytestmark = pytest.mark.once  # backend-independent: tools/run_tests.py runs it on one backend
 
 REPO = "keras-gan/test-model"
 FILES = {

@@ -8,7 +8,7 @@ import numpy as np
 
 import keras_gan
 
-pytestmark = pytest.mark.once  # backend-independent: runs on the first backend only
+pytestmark = pytest.mark.once  # backend-independent: tools/run_tests.py runs it on one backend
 
 PACKAGE = os.path.dirname(keras_gan.__file__)
 FRAMEWORK_IMPORT = re.compile(r"^\s*(import|from)\s+(tensorflow|jax|jaxlib|torch)\b", re.M)

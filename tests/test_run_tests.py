@@ -58,7 +58,7 @@ errors="0" skipped="2"><testcase classname="tests.a" name="t1" time="1.5"/>
 
     monkeypatch.setattr(run_tests.subprocess, "call", fake_call)
     code, counts, _, slowest, skips = run_tests.run(
-        "torch", [], str(tmp_path), first=True, jax_cache=str(tmp_path))
+        "torch", [], str(tmp_path), once=True, jax_cache=str(tmp_path))
     assert (code, counts["skipped"], skips) == (0, 2, {"why": 2})
     assert slowest[0] == (1.5, "torch", "tests/a.py::t1")
 

@@ -3,7 +3,8 @@
     python tools/run_tests.py [--backends tensorflow jax torch] [-- PYTEST_ARGS]
 
 Tests marked `once` (backend-independent: docs, site, Hub stand-in, argument
-parsing, committed files) run on the first backend only. A JUnit report per
+parsing, committed files) run on one backend only: torch when it is in the
+list (the cheapest for the few of them that train), else the first. A JUnit report per
 backend is written to `--reports` (default outputs/test-reports/), and the
 15 slowest tests of the whole run are printed at the end, with every
 backend's skip reasons. Exits non-zero if any backend has a failure or error
@@ -62,10 +63,10 @@ EXPECTED_SKIPS = {
 OPTIONAL_SKIPS = {"jax": {"the JAX native code needs the bench extra": 3}}
 
 
-def run(backend, pytest_args, reports, first, jax_cache):
+def run(backend, pytest_args, reports, once, jax_cache):
     if not any(a == "-n" or a.startswith("-n") and a[2:].isdigit() for a in pytest_args):
         pytest_args = [*EXTRA_ARGS.get(backend, []), *pytest_args]
-    if not first and not any(a == "-m" or a.startswith("-m") for a in pytest_args):
+    if not once and not any(a == "-m" or a.startswith("-m") for a in pytest_args):
         pytest_args = ["-m", "not once", *pytest_args]
     os.makedirs(reports, exist_ok=True)
     report = os.path.join(reports, f"{backend}.xml")
@@ -76,6 +77,7 @@ def run(backend, pytest_args, reports, first, jax_cache):
         env.setdefault(key, value)
     if backend == "jax":
         env.setdefault("JAX_COMPILATION_CACHE_DIR", jax_cache)
+
     start = time.time()
     code = subprocess.call(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
@@ -149,10 +151,11 @@ def main():
     jax_cache = tempfile.mkdtemp(prefix="keras-gan-jax-cache-")
     try:
         results = []
-        for i, backend in enumerate(args.backends):
+        once_backend = "torch" if "torch" in args.backends else args.backends[0]
+        for backend in args.backends:
             print(f"\n===== KERAS_BACKEND={backend} =====", flush=True)
             results.append((backend, run(backend, args.pytest_args, args.reports,
-                                         first=i == 0, jax_cache=jax_cache)))
+                                         once=backend == once_backend, jax_cache=jax_cache)))
     finally:
         shutil.rmtree(jax_cache, ignore_errors=True)
     full_run = not args.pytest_args
