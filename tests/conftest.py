@@ -41,17 +41,24 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    # Heavy tests first (their durations from a recent run, per backend; the
-    # rest keep their order): pytest-xdist hands tests out in this order, so
-    # a 30-s test no longer starts last while the other worker idles.
+    # Heavy modules first (test durations from a recent run, per backend),
+    # each module's tests kept together and in order: pytest-xdist hands tests
+    # out in this order, so a 30-s test no longer starts last while the other
+    # worker idles, and a module-scoped fixture is still built once per worker
+    # (sorting single tests split modules and rebuilt their fixtures).
     durations = _heavy_test_durations()
     here = durations.get(keras.backend.backend(), {})
-    # A test measured on another backend only (a `once` test) keeps its place.
-    elsewhere = {}
+    # A `once` test may have been measured on another backend.
+    anywhere = {}
     for measured in durations.values():
         for node, seconds in measured.items():
-            elsewhere[node] = max(seconds, elsewhere.get(node, 0.0))
-    items.sort(key=lambda item: -here.get(item.nodeid, elsewhere.get(item.nodeid, 0.0)))
+            anywhere[node] = max(seconds, anywhere.get(node, 0.0))
+    weight = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        seconds = (anywhere if "once" in item.keywords else here).get(item.nodeid, 0.0)
+        weight[module] = weight.get(module, 0.0) + seconds
+    items.sort(key=lambda item: -weight[item.nodeid.split("::")[0]])
     if config.getoption("--run-slow"):
         return
     skip = pytest.mark.skip(reason="slow: run with --run-slow")
