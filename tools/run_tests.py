@@ -4,8 +4,9 @@
 
 Tests marked `once` (backend-independent: docs, site, Hub stand-in, argument
 parsing, committed files) run on one backend only: torch when it is in the
-list (the cheapest for the few of them that train), else the first. A JUnit report per
-backend is written to `--reports` (default outputs/test-reports/), and the
+list (the cheapest for the few of them that train), else the first. A JUnit
+report per backend is written to `--reports` (default outputs/test-reports/),
+and the
 15 slowest tests of the whole run are printed at the end, with every
 backend's skip reasons. Exits non-zero if any backend has a failure or error
 (or collects no tests), or if a full run's skips differ from EXPECTED_SKIPS:
@@ -39,9 +40,9 @@ EXTRA_ENV = {
             "JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES": "0"},
 }
 SLOWEST = 15  # the slowest tests printed at the end
-# Durations of the heavy tests, per backend: tests/conftest.py sends them to
-# the workers first, so that a long test does not start last while the other
-# worker sits idle. Refreshed with --save-durations.
+# Durations of the heavy tests, per backend: tests/conftest.py runs the modules
+# holding most of that time first, so that a long test does not start last
+# while the other worker sits idle. Refreshed with --save-durations.
 DURATIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
                          "durations.json")
 HEAVY_SECONDS = 2.0
@@ -77,7 +78,6 @@ def run(backend, pytest_args, reports, once, jax_cache):
         env.setdefault(key, value)
     if backend == "jax":
         env.setdefault("JAX_COMPILATION_CACHE_DIR", jax_cache)
-
     start = time.time()
     code = subprocess.call(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
