@@ -6,8 +6,7 @@ Tests marked `once` (backend-independent: docs, site, Hub stand-in, argument
 parsing, committed files) run on one backend only: torch when it is in the
 list (the cheapest for the few of them that train), else the first. A JUnit
 report per backend is written to `--reports` (default outputs/test-reports/),
-and the
-15 slowest tests of the whole run are printed at the end, with every
+and the 15 slowest tests of the whole run are printed at the end, with every
 backend's skip reasons. Exits non-zero if any backend has a failure or error
 (or collects no tests), or if a full run's skips differ from EXPECTED_SKIPS:
 a skip nobody expected (say, the real MNIST file gone missing) fails the run
