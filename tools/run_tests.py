@@ -92,9 +92,8 @@ def run(backend, pytest_args, reports, once, jax_cache):
         for suite in suites:
             for key in counts:
                 counts[key] += int(suite.get(key, 0))
-            slowest += [(float(case.get("time", 0)), backend, node_id(case))
-                        for case in suite.iter("testcase")]
             for case in suite.iter("testcase"):
+                slowest.append((float(case.get("time", 0)), backend, node_id(case)))
                 skipped = case.find("skipped")
                 if skipped is not None:
                     reason = skipped.get("message", "")
