@@ -2,9 +2,10 @@
 
     python examples/mnist_dcgan.py [--data PATH/mnist.npz] [--backend jax]
 
-Trains keras_gan's `dcgan` recipe (`keras_gan.models.recipes`: a lean DCGAN
-chosen for quality per minute on a CPU; docs/benchmarks.md) for `--steps`
-steps. Uses full MNIST when `--data` or Keras' cache has it, else (offline)
+Trains keras_gan's `dcgan-short` recipe (`keras_gan.models.recipes`: the
+lean `dcgan` recipe, chosen for quality per minute on a CPU, with the
+learning rates that do best in a run of minutes; docs/benchmarks.md) for
+`--steps` steps. Uses full MNIST when `--data` or Keras' cache has it, else (offline)
 the real MNIST sample bundled with keras_gan, and says which. Writes to
 `--out`: `samples.png` (final 8x8 grid), `epoch_NNN.png` (a grid every
 `--grid-every` steps), `history.png` (loss and D-output curves),
@@ -21,7 +22,7 @@ import sys
 import time
 
 
-STEPS = 7500
+STEPS = 7000
 
 
 def parse_args(argv=None):
@@ -29,8 +30,8 @@ def parse_args(argv=None):
     p.add_argument("--data", default=None, help="path to mnist.npz (x_train, y_train, ...)")
     p.add_argument("--backend", default=None, choices=["tensorflow", "jax", "torch"],
                    help="Keras backend (default: KERAS_BACKEND or tensorflow)")
-    p.add_argument("--recipe", default="dcgan",
-                   help="a recipe of keras_gan.models.recipes (default: dcgan)")
+    p.add_argument("--recipe", default="dcgan-short",
+                   help="a recipe of keras_gan.models.recipes (default: dcgan-short)")
     p.add_argument("--steps", type=int, default=STEPS,
                    help=f"training steps (default {STEPS}: under 6 minutes on 2 CPU cores)")
     p.add_argument("--epochs", type=int, default=None,

@@ -56,6 +56,11 @@ def test_lean_dcgan_recipe():
     assert G.count_params() == expected_g
     assert "Dropout" not in [type(l).__name__ for l in D.layers]
     assert G.output_shape == (None, 28, 28, 1)
+    # `dcgan-short` (make demo) is the same recipe with twice the learning rates.
+    short, lean = recipes.get_recipe("dcgan-short"), recipes.get_recipe("dcgan")
+    assert short.pop("optimizer") == dict(lean.pop("optimizer"), g_lr=2e-3, d_lr=2e-3)
+    assert {k: v for k, v in short.items() if k != "description"} == {
+        k: v for k, v in lean.items() if k != "description"}
 
 
 @pytest.mark.once
