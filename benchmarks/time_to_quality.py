@@ -21,6 +21,12 @@ machine); the headline table uses `--parallel 1` and all cores. Writes
 `OUT/time_to_quality.json`, `OUT/time_to_quality.png` (FID against minutes,
 log scales; needs matplotlib, the `bench` extra) and one sample grid per run
 and evaluation point, and prints a table and the headline figures.
+
+`--keep-done` keeps the stored result of every run that finished with the
+same settings and trains only the others, so a run of several hours can be
+made in sittings: one `--run` per sitting, then the full command again
+(everything kept) for the report. A run stopped before its last score point
+is trained again from the start.
 """
 
 import argparse
@@ -107,6 +113,9 @@ def worker(spec):
                   "classifier_score"):
             point[k] = round(float(scores[k]), 5)
         point["eval_seconds"] = round(time.perf_counter() - t, 1)
+        # A 1-minute load average above the run's threads means it shared
+        # the machine: its minutes are then not comparable.
+        point["load"] = round(os.getloadavg()[0], 2)
         points.append(point)
         keras_gan.save_image_grid(sample_fn(64, z_grid), os.path.join(
             grid_dir, f"{label}-{train_seconds / 60:05.1f}min.png"), nrow=8, scale=2)
@@ -117,7 +126,7 @@ def worker(spec):
         info = _run_native_tutorial(spec, eval_at, score)
     else:
         info = _run_recipe(spec, eval_at, score, keras, keras_gan)
-    return dict(spec, points=points, **info)
+    return dict(spec, points=points, date=datetime.date.today().isoformat(), **info)
 
 
 def _run_recipe(spec, eval_at, score, keras, keras_gan):
@@ -216,6 +225,23 @@ def launch(spec, cores, threads, log_dir):
     return subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT), log
 
 
+# What makes a stored run the same run (--keep-done).
+SAME_RUN_KEYS = ("recipe", "overrides", "backend", "eval_at", "samples", "seed", "threads",
+                 "parallel")
+
+
+def finished_run(spec):
+    """The stored record of `spec`'s run when it finished with the same settings, else None."""
+    try:
+        with open(spec["result"]) as f:
+            record = json.load(f)
+    except (OSError, ValueError):
+        return None
+    same = all(record.get(k) == spec[k] for k in SAME_RUN_KEYS)
+    complete = len(record.get("points", [])) == len(spec["eval_at"])
+    return record if same and complete else None
+
+
 def minutes_to_reach(points, fid):
     for p in points:
         if p["fid"] <= fid:
@@ -301,6 +327,9 @@ def main(argv=None):
     p.add_argument("--threads", type=int, default=0,
                    help="threads (and pinned cores) per run; 0: all")
     p.add_argument("--out", default=os.path.join(ROOT, "outputs", "time_to_quality"))
+    p.add_argument("--keep-done", action="store_true",
+                   help="keep the results of runs already in OUT/runs with the same settings "
+                        "instead of training them again (a long run over several sittings)")
     args = p.parse_args(argv)
     if args.worker:
         spec = json.loads(args.worker)
@@ -314,14 +343,19 @@ def main(argv=None):
         eval_at.append(args.minutes)
     os.makedirs(os.path.join(args.out, "runs"), exist_ok=True)
     pending = []
+    ncpu = os.cpu_count() or 1
     for run in runs:
-        pending.append(dict(run, backend=args.backend, data=args.data, eval_at=eval_at,
-                            samples=args.samples, seed=args.seed,
-                            grids=os.path.join(args.out, "grids"),
-                            result=os.path.join(args.out, "runs", f"{run['label']}.json")))
+        spec = dict(run, backend=args.backend, data=args.data, eval_at=eval_at,
+                    samples=args.samples, seed=args.seed, threads=args.threads or ncpu,
+                    parallel=args.parallel, grids=os.path.join(args.out, "grids"),
+                    result=os.path.join(args.out, "runs", f"{run['label']}.json"))
+        done = finished_run(spec) if args.keep_done else None
+        if done:
+            print(f"kept {spec['label']} (trained on {done.get('date', '?')})", flush=True)
+        else:
+            pending.append(spec)
     start = time.time()
     active, free = [], list(range(args.parallel))
-    ncpu = os.cpu_count() or 1
     while pending or active:
         while pending and free:
             slot = free.pop(0)
@@ -349,8 +383,10 @@ def main(argv=None):
                 records.append(json.load(f))
     import keras
 
+    dates = sorted({r.get("date", datetime.date.today().isoformat()) for r in records})
     meta = {
-        "date": datetime.date.today().isoformat(),
+        "date": " to ".join(dict.fromkeys([dates[0], dates[-1]])) if dates else
+                datetime.date.today().isoformat(),
         "machine": f"{_cpu_name()}, {ncpu} cores",
         "threads_per_run": args.threads or ncpu,
         "parallel": args.parallel,

@@ -1,0 +1,44 @@
+"""benchmarks/time_to_quality.py: which stored runs `--keep-done` keeps."""
+
+import json
+
+import pytest
+
+from benchmarks import time_to_quality as ttq
+
+pytestmark = pytest.mark.once
+
+
+def spec(tmp_path, **changes):
+    base = {"label": "dcgan", "recipe": "dcgan", "overrides": {}, "backend": "tensorflow",
+            "eval_at": [10.0, 30.0, 60.0], "samples": 10000, "seed": 0, "threads": 2,
+            "parallel": 1, "result": str(tmp_path / "dcgan.json")}
+    return dict(base, **changes)
+
+
+def store(tmp_path, n_points=3, **changes):
+    record = dict(spec(tmp_path, **changes), date="2026-12-02",
+                  points=[{"minutes": m, "fid": 1.0} for m in (10.0, 30.0, 60.0)[:n_points]])
+    (tmp_path / "dcgan.json").write_text(json.dumps(record))
+
+
+def test_a_finished_run_with_the_same_settings_is_kept(tmp_path):
+    assert ttq.finished_run(spec(tmp_path)) is None  # nothing stored yet
+    store(tmp_path)
+    assert ttq.finished_run(spec(tmp_path))["date"] == "2026-12-02"
+
+
+@pytest.mark.parametrize("changes", [
+    {"overrides": {"optimizer.g_lr": 0.002}}, {"eval_at": [10.0, 30.0]}, {"seed": 1},
+    {"threads": 1}, {"backend": "jax"}, {"samples": 5000},
+])
+def test_a_run_with_other_settings_is_trained_again(tmp_path, changes):
+    store(tmp_path)
+    assert ttq.finished_run(spec(tmp_path, **changes)) is None
+
+
+def test_an_unfinished_or_unreadable_run_is_trained_again(tmp_path):
+    store(tmp_path, n_points=2)  # stopped (diverged or killed) before its last point
+    assert ttq.finished_run(spec(tmp_path)) is None
+    (tmp_path / "dcgan.json").write_text("{not json")
+    assert ttq.finished_run(spec(tmp_path)) is None
