@@ -170,8 +170,8 @@ def _run_recipe(spec, eval_at, score, keras, keras_gan):
     stream = keras_gan.training.EpochBatches(images, batch_size=recipe["batch_size"],
                                              seed=spec["seed"], repeat=True)
     start = time.perf_counter()
-    gan.fit(stream, epochs=10**6, steps_per_epoch=stream.batches_per_epoch, verbose=0, shuffle=False,
-            callbacks=[Budget()])
+    gan.fit(stream, epochs=10**6, steps_per_epoch=stream.batches_per_epoch, verbose=0,
+            shuffle=False, callbacks=[Budget()])
     return {"resolved_recipe": recipe, "wall_seconds": round(time.perf_counter() - start, 1),
             "parameters": {"generator": gan.generator.count_params(),
                            "discriminator": gan.discriminator.count_params()}}

@@ -5,8 +5,8 @@
 Trains keras_gan's `dcgan-short` recipe (`keras_gan.models.recipes`: the
 lean `dcgan` recipe, chosen for quality per minute on a CPU, with the
 learning rates that do best in a run of minutes; docs/benchmarks.md) for
-`--steps` steps. Uses full MNIST when `--data` or Keras' cache has it, else (offline)
-the real MNIST sample bundled with keras_gan, and says which. Writes to
+`--steps` steps. Uses full MNIST when `--data` or Keras' cache has it, else
+(offline) the real MNIST sample bundled with keras_gan, and says which. Writes to
 `--out`: `samples.png` (final 8x8 grid), `epoch_NNN.png` (a grid every
 `--grid-every` steps), `history.png` (loss and D-output curves),
 `gan.keras` (resumable),

@@ -74,7 +74,8 @@ def test_overrides_and_copies():
     assert recipes.get_recipe("dcgan")["batch_size"] == recipes.RECIPES["dcgan"]["batch_size"]
     assert recipes.get_recipe("dcgan")["optimizer"]["g_lr"] == 1e-3
     gan = recipes.build_gan(r, compile=False)
-    assert [type(l).__name__ for l in gan.discriminator.layers].count("Dropout") == 3  # one per conv
+    # one Dropout per convolution
+    assert [type(l).__name__ for l in gan.discriminator.layers].count("Dropout") == 3
 
 
 @pytest.mark.once
