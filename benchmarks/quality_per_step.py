@@ -15,6 +15,13 @@ recipes at equal wall time, this compares them at equal steps, which two
 runs sharing a machine cannot distort; it is how docs/benchmarks.md's
 "A deeper discriminator" table was measured (`--threads 1`, two runs at a
 time).
+
+`--init-from DIR` starts from the latest checkpoint in a
+`keras_gan.callbacks.Checkpoint` folder (a zoo run's `work/checkpoints`)
+instead of from scratch, with the recipe's (or `--set`) learning rates,
+and counts steps on from the checkpoint's (the data order starts afresh):
+how a finished zoo model goes on improving, or not, with more steps or
+another setting.
 """
 
 import argparse
@@ -40,6 +47,8 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=0,
                    help="TensorFlow intra- and inter-op threads (0: TensorFlow's default)")
+    p.add_argument("--init-from", default=None, metavar="DIR",
+                   help="a Checkpoint folder: continue from its latest checkpoint")
     p.add_argument("--out", default=os.path.join("outputs", "quality_per_step.jsonl"))
     args = p.parse_args(argv)
     for name in ("steps", "eval_every", "samples"):
@@ -71,6 +80,12 @@ def main(argv=None):
         raise SystemExit(f"--set: {e}")
     keras.utils.set_random_seed(args.seed)
     gan = recipes.build_gan(recipe, seed=args.seed)
+    first = 0
+    if args.init_from:
+        state = keras_gan.callbacks.Checkpoint(args.init_from).restore(gan)
+        if state is None:
+            raise SystemExit(f"--init-from: no checkpoint in {args.init_from!r}")
+        first = int(state["step"])
     with np.load(args.data) as f:
         images = keras_gan.data.to_gan_range(f["x_train"])
     stream = keras_gan.training.EpochBatches(images, batch_size=recipe["batch_size"],
@@ -88,7 +103,7 @@ def main(argv=None):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             scores = evaluator.score_generator(G, args.samples, seed=0)
-        row = {"label": label, "step": (i + 1) * args.eval_every, "train_s": round(trained),
+        row = {"label": label, "step": first + (i + 1) * args.eval_every, "train_s": round(trained),
                **{k: round(scores[k], 4)
                   for k in ("fid", "precision", "recall", "class_coverage")}}
         print(json.dumps(row), flush=True)
