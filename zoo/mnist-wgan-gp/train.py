@@ -24,16 +24,6 @@ RECIPE = {
     "recipe": "wgan-gp",
     "epochs": 40,
     "seed": 0,
-    # The published model was trained with the recipe's earlier two-layer D;
-    # kept here so that this command retrains it until it is retrained with
-    # the recipe's current three-layer D (docs/benchmarks.md, "Recipes").
-    "discriminator": {"builder": "dcgan_discriminator",
-                      "args": {"filters": [64, 128], "dropout": 0.0, "kernel_size": 4}},
-    "description": (
-        "Lean DCGAN trained as a WGAN-GP: G Dense 7x7x128 -> ConvT 64 -> ConvT 1 "
-        "(4x4 kernels, batch norm), D Conv 64/128 (4x4, no dropout); Wasserstein "
-        "loss + gradient penalty 10, one critic step per G step, Adam(2e-4, 0, "
-        "0.9), batch 32, EMA generator."),
 }
 
 if __name__ == "__main__":
