@@ -42,64 +42,25 @@ def test_optional_skips_may_be_absent_but_not_more():
         f"jax: {most + 1} skipped, expected 0: {reason}"]
 
 
-REPORT = """<?xml version="1.0"?><testsuites><testsuite tests="3" failures="0"
+def test_junit_skips_are_counted_by_reason(tmp_path, monkeypatch):
+    """`run` reads the skip reasons from pytest's JUnit report."""
+    report = """<?xml version="1.0"?><testsuites><testsuite tests="3" failures="0"
 errors="0" skipped="2"><testcase classname="tests.a" name="t1" time="1.5"/>
 <testcase classname="tests.a" name="t2" time="0.1"><skipped message="why"/></testcase>
 <testcase classname="tests.b" name="t3" time="0.2"><skipped message="why"/></testcase>
 </testsuite></testsuites>"""
 
-
-def test_junit_skips_are_counted_by_reason(tmp_path, monkeypatch):
-    """`run_all --serial` reads the skip reasons from pytest's JUnit report."""
-
     def fake_call(cmd, env):
-        assert env["KERAS_BACKEND"] == "torch" and cmd[cmd.index("-n") + 1] == "2"
         path = next(a for a in cmd if a.startswith("--junitxml=")).split("=", 1)[1]
         with open(path, "w") as f:
-            f.write(REPORT)
+            f.write(report)
         return 0
 
     monkeypatch.setattr(run_tests.subprocess, "call", fake_call)
-    [(backend, (code, counts, _, slowest, skips))] = run_tests.run_all(
-        ["torch"], [], str(tmp_path), "torch", str(tmp_path), concurrent=False)
-    assert (backend, code, counts["skipped"], skips) == ("torch", 0, 2, {"why": 2})
+    code, counts, _, slowest, skips = run_tests.run(
+        "torch", [], str(tmp_path), once=True, jax_cache=str(tmp_path))
+    assert (code, counts["skipped"], skips) == (0, 2, {"why": 2})
     assert slowest[0] == (1.5, "torch", "tests/a.py::t1")
-
-
-def test_backends_at_once_each_log_printed_and_failure_kept(tmp_path, monkeypatch, capsys):
-    """Concurrent mode: one process per backend, all started before any ends;
-    each one's output printed, its exit code and report kept per backend."""
-    import sys
-
-    started = tmp_path / "started"
-    started.mkdir()
-    real_command = run_tests.pytest_command
-
-    def fake_command(backend, pytest_args, reports, once, jax_cache, concurrent):
-        argv, env, report = real_command(backend, pytest_args, reports, once, jax_cache,
-                                         concurrent)
-        assert concurrent and argv[argv.index("-n") + 1] == ("2" if backend == "jax" else "1")
-        assert ("not once" in argv) != once  # the `once` tests on one backend only
-        # Each fake run marks itself started, then waits for all three: the
-        # test hangs (and times out) unless they run at the same time.
-        script = (
-            "import os, sys, time\n"
-            f"open(os.path.join({str(started)!r}, {backend!r}), 'w').close()\n"
-            f"while len(os.listdir({str(started)!r})) < 3: time.sleep(0.05)\n"
-            f"open({report!r}, 'w').write({REPORT!r})\n"
-            f"print('output of', {backend!r})\n"
-            f"sys.exit({1 if backend == 'jax' else 0})\n")
-        return [sys.executable, "-c", script], env, report
-
-    monkeypatch.setattr(run_tests, "pytest_command", fake_command)
-    results = run_tests.run_all(["tensorflow", "jax", "torch"], [], str(tmp_path), "torch",
-                                str(tmp_path), concurrent=True)
-    assert [(b, r[0], r[1]["skipped"]) for b, r in results] == [
-        ("tensorflow", 0, 2), ("jax", 1, 2), ("torch", 0, 2)]
-    out = capsys.readouterr().out
-    for backend in ("tensorflow", "jax", "torch"):
-        assert f"output of {backend}" in out
-        assert (tmp_path / f"{backend}.log").read_text().strip() == f"output of {backend}"
 
 
 def test_durations_keep_the_heavy_tests_per_backend(tmp_path):

@@ -1,12 +1,6 @@
 """Runs the pytest suite once per Keras backend and prints one combined summary.
 
-    python tools/run_tests.py [--backends tensorflow jax torch] [--serial] [-- PYTEST_ARGS]
-
-The backends run at the same time, each in its own pytest process writing
-to `<reports>/<backend>.log` (printed when it ends): one backend's start-up
-and its last slow tests then overlap another's work instead of leaving a
-core idle (docs/design.md, "Backends at once"). `--serial` runs them one
-after the other, with two workers each and pytest's output live.
+    python tools/run_tests.py [--backends tensorflow jax torch] [-- PYTEST_ARGS]
 
 Tests marked `once` (backend-independent: docs, site, Hub stand-in, argument
 parsing, committed files) run on one backend only: torch when it is in the
@@ -34,9 +28,6 @@ import xml.etree.ElementTree as ET
 # each (two workers of two threads each are slower than one): docs/design.md,
 # "Two test workers".
 EXTRA_ARGS = {"jax": ["-n", "2"], "tensorflow": ["-n", "2"], "torch": ["-n", "2"]}
-# All backends at once: one worker each, two for JAX, whose tests take the
-# most CPU time, so that the three end at about the same time.
-CONCURRENT_ARGS = {"jax": ["-n", "2"], "tensorflow": ["-n", "1"], "torch": ["-n", "1"]}
 # JAX: fewer XLA passes in-process (tests/conftest.py), and every compilation
 # stored in the run's cache (JAX_COMPILATION_CACHE_DIR, set in `run`), which
 # both workers and every subprocess test share: many tests compile the same
@@ -72,11 +63,9 @@ EXPECTED_SKIPS = {
 OPTIONAL_SKIPS = {"jax": {"the JAX native code needs the bench extra": 3}}
 
 
-def pytest_command(backend, pytest_args, reports, once, jax_cache, concurrent):
-    """(argv, env, report path) of one backend's pytest run."""
-    extra = (CONCURRENT_ARGS if concurrent else EXTRA_ARGS).get(backend, [])
+def run(backend, pytest_args, reports, once, jax_cache):
     if not any(a == "-n" or a.startswith("-n") and a[2:].isdigit() for a in pytest_args):
-        pytest_args = [*extra, *pytest_args]
+        pytest_args = [*EXTRA_ARGS.get(backend, []), *pytest_args]
     if not once and not any(a == "-m" or a.startswith("-m") for a in pytest_args):
         pytest_args = ["-m", "not once", *pytest_args]
     os.makedirs(reports, exist_ok=True)
@@ -88,66 +77,12 @@ def pytest_command(backend, pytest_args, reports, once, jax_cache, concurrent):
         env.setdefault(key, value)
     if backend == "jax":
         env.setdefault("JAX_COMPILATION_CACHE_DIR", jax_cache)
-    argv = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-            f"--junitxml={report}", "tests", *pytest_args]
-    return argv, env, report
-
-
-def run_all(backends, pytest_args, reports, once_backend, jax_cache, concurrent):
-    """Runs every backend's pytest (at once if `concurrent`).
-
-    Returns:
-        `[(backend, (exit code, counts, seconds, cases, skips))]`, seconds
-        counted from the start of the whole run when concurrent.
-    """
-    commands = {b: pytest_command(b, pytest_args, reports, b == once_backend, jax_cache,
-                                  concurrent) for b in backends}
-    results = {}
-    if not concurrent:
-        for backend in backends:
-            print(f"\n===== KERAS_BACKEND={backend} =====", flush=True)
-            argv, env, report = commands[backend]
-            start = time.time()
-            code = subprocess.call(argv, env=env)
-            results[backend] = (code, time.time() - start, *read_report(report))
-    else:
-        running = {}
-        start = time.time()
-        for backend in backends:
-            argv, env, report = commands[backend]
-            log = open(os.path.join(reports, f"{backend}.log"), "w")
-            running[backend] = (subprocess.Popen(argv, env=env, stdout=log,
-                                                 stderr=subprocess.STDOUT), log)
-        print(f"pytest running on {', '.join(backends)} at once; output in "
-              f"{reports}/<backend>.log, printed as each ends", flush=True)
-        try:
-            while running:
-                for backend, (proc, log) in list(running.items()):
-                    if proc.poll() is None:
-                        continue
-                    log.close()
-                    del running[backend]
-                    print(f"\n===== KERAS_BACKEND={backend} ({time.time() - start:.0f} s) =====",
-                          flush=True)
-                    with open(log.name, errors="replace") as f:
-                        sys.stdout.write(f.read())
-                    sys.stdout.flush()
-                    report = commands[backend][2]
-                    results[backend] = (proc.returncode, time.time() - start,
-                                        *read_report(report))
-                time.sleep(0.5)
-        finally:
-            for proc, log in running.values():  # interrupted: stop the others
-                proc.terminate()
-                log.close()
-    # (exit code, counts, seconds, cases, skips), as main() reads them.
-    return [(b, (code, counts, seconds, cases, skips))
-            for b in backends
-            for code, seconds, counts, cases, skips in [results[b]]]
-
-
-def read_report(report):
-    """(counts, cases, skips) from a JUnit report; zero counts when it is missing."""
+    start = time.time()
+    code = subprocess.call(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         f"--junitxml={report}", "tests", *pytest_args],
+        env=env,
+    )
     counts = dict(tests=0, failures=0, errors=0, skipped=0)
     slowest = []
     skips = {}
@@ -158,13 +93,12 @@ def read_report(report):
             for key in counts:
                 counts[key] += int(suite.get(key, 0))
             for case in suite.iter("testcase"):
-                backend = os.path.splitext(os.path.basename(report))[0]
                 slowest.append((float(case.get("time", 0)), backend, node_id(case)))
                 skipped = case.find("skipped")
                 if skipped is not None:
                     reason = skipped.get("message", "")
                     skips[reason] = skips.get(reason, 0) + 1
-    return counts, slowest, skips
+    return code, counts, time.time() - start, slowest, skips
 
 
 def node_id(case):
@@ -206,8 +140,6 @@ def main():
     parser.add_argument("--save-durations", action="store_true",
                         help=f"write the tests that took >= {HEAVY_SECONDS} s to {DURATIONS} "
                              "(tests/conftest.py starts them first)")
-    parser.add_argument("--serial", action="store_true",
-                        help="one backend after the other (two workers each, live output)")
     parser.add_argument("pytest_args", nargs="*")
     args = parser.parse_args()
     total = dict(passed=0, failed=0, skipped=0)
@@ -215,11 +147,13 @@ def main():
     rows = []
     slowest = []
     jax_cache = tempfile.mkdtemp(prefix="keras-gan-jax-cache-")
-    start = time.time()
     try:
+        results = []
         once_backend = "torch" if "torch" in args.backends else args.backends[0]
-        results = run_all(args.backends, args.pytest_args, args.reports, once_backend,
-                          jax_cache, concurrent=not args.serial and len(args.backends) > 1)
+        for backend in args.backends:
+            print(f"\n===== KERAS_BACKEND={backend} =====", flush=True)
+            results.append((backend, run(backend, args.pytest_args, args.reports,
+                                         once=backend == once_backend, jax_cache=jax_cache)))
     finally:
         shutil.rmtree(jax_cache, ignore_errors=True)
     full_run = not args.pytest_args
@@ -254,7 +188,7 @@ def main():
         print(f"{backend:<12} {passed:>6}  {failed:>6}  {skipped:>7}  {seconds:>7.0f}"
               + ("" if code == 0 else f"   (pytest exit {code})"))
     print(f"total: {total['passed']} passed, {total['failed']} failed, "
-          f"{total['skipped']} skipped in {time.time() - start:.0f} s")
+          f"{total['skipped']} skipped")
     if drift:
         ok = False
         print("\nSkips differ from tools/run_tests.py's EXPECTED_SKIPS (a test that "
