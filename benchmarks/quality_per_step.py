@@ -103,7 +103,8 @@ def main(argv=None):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             scores = evaluator.score_generator(G, args.samples, seed=0)
-        row = {"label": label, "step": first + (i + 1) * args.eval_every, "train_s": round(trained),
+        row = {"label": label, "step": first + (i + 1) * args.eval_every,
+               "train_s": round(trained),
                **{k: round(scores[k], 4)
                   for k in ("fid", "precision", "recall", "class_coverage")}}
         print(json.dumps(row), flush=True)
