@@ -7,8 +7,8 @@ Trains each run for a wall-clock budget and scores 10,000 samples (seed 0;
 the EMA generator where the recipe keeps one, its batch-norm statistics
 recalibrated on 8,192 of its samples as for the zoo models) against the
 MNIST test digits at fixed points of *training* time, with keras_gan's MNIST
-classifier as the extractor. The time spent scoring is not counted as training time; start-up
-(building, tracing) is. Runs:
+classifier as the extractor. The time spent scoring is not counted as
+training time; start-up (building, tracing) is. Runs:
 
 - a recipe of `keras_gan.models.recipes` through `GAN.fit` (`--run LABEL
   RECIPE [KEY=VALUE ...]`, KEY a dotted recipe path, VALUE JSON), by default
