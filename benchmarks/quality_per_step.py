@@ -99,7 +99,7 @@ def main(argv=None):
         gan.fit(stream, epochs=1, steps_per_epoch=args.eval_every, verbose=0, shuffle=False)
         trained += time.time() - start
         G = keras_gan.Generator.from_gan(gan)
-        G.recalibrate_batch_norm(8192)
+        G.recalibrate_batch_norm()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             scores = evaluator.score_generator(G, args.samples, seed=0)

@@ -163,7 +163,7 @@ def _run_recipe(spec, eval_at, score, keras, keras_gan):
             # Scored as the zoo and `make demo` score: the EMA generator's
             # batch-norm statistics measured on its own samples (its next
             # update copies G's back, so training is unchanged).
-            keras_gan.Generator.from_gan(gan).recalibrate_batch_norm(8192)
+            keras_gan.Generator.from_gan(gan).recalibrate_batch_norm()
             score(sample_fn, steps, elapsed)
             clock["next"] += 1
             if clock["next"] == len(eval_at):
@@ -339,6 +339,8 @@ def main(argv=None):
     if args.worker:
         spec = json.loads(args.worker)
         record = worker(spec)
+        for key in ("grids", "result"):  # checkout-relative: the record is committed
+            record[key] = _in_checkout(record[key])
         with open(spec["result"], "w") as f:
             json.dump(record, f, indent=1)
         return
@@ -405,6 +407,12 @@ def main(argv=None):
         "title": f"{_cpu_name()}, {args.threads or ncpu} thread(s) per run, {args.backend}",
     }
     report(records, args.out, meta)
+
+
+def _in_checkout(path):
+    """`path` relative to the checkout when it lies inside it, else unchanged."""
+    relative = os.path.relpath(os.path.abspath(path), ROOT)
+    return path if relative.startswith(os.pardir) else relative
 
 
 def _cpu_name():

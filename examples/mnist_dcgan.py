@@ -119,7 +119,7 @@ def main(argv=None):
     # docs/concepts.md). It shares its network with `gan`, so the grid, the
     # saved models and the scores below all use them.
     start_bn = time.time()
-    recalibrated = keras_gan.Generator.from_gan(gan).recalibrate_batch_norm(8192)
+    recalibrated = keras_gan.Generator.from_gan(gan).recalibrate_batch_norm()
     if recalibrated:
         print(f"recalibrated {recalibrated} batch-norm layers of the "
               f"{'EMA ' if gan.generator_ema is not None else ''}generator on 8,192 samples "

@@ -9,6 +9,10 @@ from keras import ops
 from keras_gan import validation
 from keras_gan.validation import check_positive_int
 
+# Noise vectors `Generator.recalibrate_batch_norm` measures on by default: the
+# zoo cards, the demo and the benchmarks all use this many.
+RECALIBRATION_SAMPLES = 8192
+
 
 @keras.saving.register_keras_serializable(package="keras_gan")
 class Generator(keras.Model):
@@ -163,7 +167,7 @@ class Generator(keras.Model):
                 bar.update(min(start + batch_size, n))
         return np.concatenate(out, axis=0)
 
-    def recalibrate_batch_norm(self, n_samples=8192, batch_size=256, seed=0):
+    def recalibrate_batch_norm(self, n_samples=RECALIBRATION_SAMPLES, batch_size=256, seed=0):
         """Recomputes the batch-norm statistics of the network from its own outputs.
 
         An EMA generator averages G's weights but keeps the moving mean and
@@ -192,7 +196,7 @@ class Generator(keras.Model):
 
         Example:
             >>> G = keras_gan.Generator.from_gan(gan)   # the EMA copy
-            >>> G.recalibrate_batch_norm(8192)
+            >>> G.recalibrate_batch_norm()   # 8,192 samples
             2
         """
         n_samples = check_positive_int("n_samples", n_samples)

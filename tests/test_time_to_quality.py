@@ -42,3 +42,9 @@ def test_an_unfinished_or_unreadable_run_is_trained_again(tmp_path):
     assert ttq.finished_run(spec(tmp_path)) is None
     (tmp_path / "dcgan.json").write_text("{not json")
     assert ttq.finished_run(spec(tmp_path)) is None
+
+
+def test_paths_in_a_stored_record_are_relative_to_the_checkout(tmp_path):
+    inside = f"{ttq.ROOT}/benchmarks/results/time_to_quality/grids"
+    assert ttq._in_checkout(inside) == "benchmarks/results/time_to_quality/grids"
+    assert ttq._in_checkout(str(tmp_path / "grids")) == str(tmp_path / "grids")  # outside: kept

@@ -55,7 +55,6 @@ def _describe_penalty(p):
 
 # Real MNIST training digits against the test digits (docs/evaluation.md).
 REAL_FID, REAL_PRECISION = 0.12, 0.85
-BN_SAMPLES = 8192  # samples for the EMA generator's batch-norm statistics
 
 
 def finalize(recipe, args):
@@ -64,6 +63,7 @@ def finalize(recipe, args):
 
     import keras_gan
     from keras_gan.evaluation import Evaluator
+    from keras_gan.generator import RECALIBRATION_SAMPLES
     from keras_gan.zoo.hub_folder import sha256_file
 
     name = recipe["name"]
@@ -73,7 +73,7 @@ def finalize(recipe, args):
     G = keras_gan.Generator.from_gan(gan, use_ema=True, name=name.replace("-", "_"))
     # The EMA weights with batch-norm statistics measured on themselves, not
     # the online G's (docs/concepts.md; FID 3.01 -> 2.94 on an mnist-dcgan checkpoint).
-    recalibrated = G.recalibrate_batch_norm(n_samples=BN_SAMPLES, batch_size=256, seed=0)
+    recalibrated = G.recalibrate_batch_norm()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         scores = Evaluator("mnist-test", data_path=args.data).score_generator(G, 10000, seed=0)
@@ -106,8 +106,9 @@ def finalize(recipe, args):
         "optimizer": (f"Adam(G lr {opt['g_lr']}, D lr {opt['d_lr']}, betas "
                       f"{opt['beta_1']}/{opt['beta_2']}), {recipe.get('d_steps', 1)} D step per G step"),
         "ema_decay": recipe.get("ema_decay"),
-        "batch_norm": (f"statistics of the EMA generator recomputed on {BN_SAMPLES:,} of its "
-                       "own samples (`Generator.recalibrate_batch_norm`)"
+        "batch_norm": (f"statistics of the EMA generator recomputed on "
+                       f"{RECALIBRATION_SAMPLES:,} of its own samples "
+                       "(`Generator.recalibrate_batch_norm`)"
                        if recalibrated else "none"),
         "batch_size": recipe["batch_size"],
         "epochs": record["epochs"],
