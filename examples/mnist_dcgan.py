@@ -22,7 +22,7 @@ import sys
 import time
 
 
-STEPS = 7000
+STEPS = 5000
 
 
 def parse_args(argv=None):

@@ -81,7 +81,7 @@ def test_example_full_run_learns_digit_statistics(tmp_path, mnist_path):
 # Measured with the previous demo model (TF, 469 steps of the tutorial DCGAN,
 # seed 0): fid 67.6, precision 0.51, classifier score 4.01; uniform noise
 # scores fid 271, precision 0, score 1.0. Not re-measured for the `dcgan`
-# recipe's 500 steps (the demo, 7,000 steps of `dcgan-short`, scores fid 4.25).
+# recipe's 500 steps (the demo, 5,000 steps of `dcgan-short`, scores fid 2.47).
 SLOW_MAX_FID = 120.0
 SLOW_MIN_PRECISION = 0.25
 SLOW_MIN_CLASSIFIER_SCORE = 2.5

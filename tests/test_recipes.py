@@ -50,12 +50,15 @@ def test_tutorial_recipe_is_the_tensorflow_tutorial():
 def test_lean_dcgan_recipe():
     gan = recipes.build_gan("dcgan", compile=False)
     G, D = gan.generator, gan.discriminator
-    # Dense 100 -> 7x7x128 (no bias) + BN over its 6,272 outputs, ConvT 128->64
-    # (4x4) + BN, ConvT 64->1 (4x4); BN: gamma, beta and two moving statistics.
-    expected_g = 100 * 6272 + 4 * 6272 + 4 * 4 * 128 * 64 + 4 * 64 + 4 * 4 * 64
-    assert G.count_params() == expected_g
+    # Dense 100 -> 7x7x128 (no bias) + BN over its 6,272 outputs, ConvT 128->128
+    # (4x4, stride 1) + BN, ConvT 128->64 (4x4) + BN, ConvT 64->1 (4x4); BN:
+    # gamma, beta and two moving statistics.
+    two_layer_g = 100 * 6272 + 4 * 6272 + 4 * 4 * 128 * 64 + 4 * 64 + 4 * 4 * 64
+    assert G.count_params() == two_layer_g + 4 * 4 * 128 * 128 + 4 * 128 == 1_047_296
     assert "Dropout" not in [type(l).__name__ for l in D.layers]
     assert G.output_shape == (None, 28, 28, 1)
+    # The wgan-gp recipe keeps the two-layer G its zoo model was trained with.
+    assert recipes.build_gan("wgan-gp", compile=False).generator.count_params() == two_layer_g
     # `dcgan-short` (make demo) is the same recipe with twice the learning rates.
     short, lean = recipes.get_recipe("dcgan-short"), recipes.get_recipe("dcgan")
     assert short.pop("optimizer") == dict(lean.pop("optimizer"), g_lr=2e-3, d_lr=2e-3)

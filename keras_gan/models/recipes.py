@@ -10,6 +10,12 @@ import copy
 
 from keras_gan.validation import check_positive_int
 
+# The two-layer lean G (0.78 M parameters): 7x7x128 projection, then two
+# stride-2 4x4 transposed convolutions. The recipes whose zoo models were
+# trained with it (wgan-gp, cdcgan) keep it until they are retrained with
+# the deeper G.
+LEAN_G = {"builder": "dcgan_generator", "args": {"filters": [128, 64], "kernel_size": 4}}
+
 # Each recipe: the generator and discriminator builders (names in
 # keras_gan.models) with their arguments, the adversarial loss, an optional
 # penalty (registry name + arguments), D steps per G step, the EMA of G, Adam's
@@ -30,16 +36,18 @@ RECIPES = {
         "latent_dim": 100,
     },
     # Lean DCGAN, chosen for quality per minute on a CPU (docs/benchmarks.md,
-    # "Recipes"): two transposed convolutions in G (7x fewer multiply-adds
-    # than the tutorial's), three 4x4 stride-2 convolutions of 32, 64 and 128
-    # filters and no dropout in D, batch 32, Adam(1e-3, beta_1=0,
-    # beta_2=0.99), lazy R1 and an EMA of G.
+    # "Recipes" and "A deeper generator"): G is the tutorial's shape at half
+    # its width (a stride-1 then two stride-2 transposed convolutions, 4x4),
+    # three 4x4 stride-2 convolutions of 32, 64 and 128 filters and no
+    # dropout in D, batch 32, Adam(1e-3, beta_1=0, beta_2=0.99), lazy R1 and
+    # an EMA of G.
     "dcgan": {
-        "description": "Lean DCGAN: G Dense 7x7x128 -> ConvT 64 -> ConvT 1 (4x4 kernels, "
-                       "batch norm), D Conv 32/64/128 (4x4, no dropout); non-saturating loss "
-                       "+ lazy R1, Adam(1e-3, 0, 0.99), batch 32, EMA generator.",
+        "description": "Lean DCGAN: G Dense 7x7x128 -> ConvT 128 -> ConvT 64 -> ConvT 1 (4x4 "
+                       "kernels, batch norm), D Conv 32/64/128 (4x4, no dropout); "
+                       "non-saturating loss + lazy R1, Adam(1e-3, 0, 0.99), batch 32, "
+                       "EMA generator.",
         "generator": {"builder": "dcgan_generator",
-                      "args": {"filters": [128, 64], "kernel_size": 4}},
+                      "args": {"filters": [128, 128, 64], "kernel_size": 4}},
         "discriminator": {"builder": "dcgan_discriminator",
                           "args": {"filters": [32, 64, 128], "dropout": 0.0,
                                    "kernel_size": 4}},
@@ -53,12 +61,13 @@ RECIPES = {
     },
     # The "dcgan" recipe as a WGAN-GP: Wasserstein loss, gradient penalty 10
     # (Gulrajani et al., 2017), Adam(2e-4, 0, 0.9), one critic step per G step.
+    # Its G is the two-layer one (LEAN_G) that `mnist-wgan-gp` was trained with.
     "wgan-gp": {
-        "description": "Lean DCGAN trained as a WGAN-GP (the dcgan recipe's G and D): "
+        "description": "Lean DCGAN trained as a WGAN-GP: G Dense 7x7x128 -> ConvT 64 -> "
+                       "ConvT 1 (4x4 kernels, batch norm), the dcgan recipe's D as the critic; "
                        "Wasserstein loss + gradient penalty 10, one critic step per G step, "
                        "Adam(2e-4, 0, 0.9), batch 32, EMA generator.",
-        "generator": {"builder": "dcgan_generator",
-                      "args": {"filters": [128, 64], "kernel_size": 4}},
+        "generator": copy.deepcopy(LEAN_G),
         "discriminator": {"builder": "dcgan_discriminator",
                           "args": {"filters": [32, 64, 128], "dropout": 0.0,
                                    "kernel_size": 4}},
@@ -72,12 +81,14 @@ RECIPES = {
     },
 }
 
-# The "dcgan" recipe made class-conditional: a label embedding in G, a
-# projection discriminator (Miyato & Koyama, 2018); same training settings.
+# The "dcgan" recipe made class-conditional: a label embedding in G (the
+# two-layer lean G, as `mnist-cdcgan` was trained), a projection
+# discriminator (Miyato & Koyama, 2018); same training settings.
 RECIPES["cdcgan"] = {
     **copy.deepcopy(RECIPES["dcgan"]),
-    "description": "Lean class-conditional DCGAN: label embedding + the dcgan recipe's G, "
-                   "projection D (Conv 32/64/128, 4x4, no dropout); non-saturating loss "
+    "description": "Lean class-conditional DCGAN: label embedding + G Dense 7x7x128 -> "
+                   "ConvT 64 -> ConvT 1 (4x4 kernels, batch norm), projection D (Conv "
+                   "32/64/128, 4x4, no dropout); non-saturating loss "
                    "+ lazy R1, "
                    "Adam(1e-3, 0, 0.99), batch 32, EMA generator.",
     "conditional": True,
@@ -93,8 +104,8 @@ RECIPES["cdcgan"] = {
 RECIPES["dcgan-short"] = {
     **copy.deepcopy(RECIPES["dcgan"]),
     "description": "The dcgan recipe for short runs (make demo): Adam(2e-3, 0, 0.99) instead "
-                   "of 1e-3; lean DCGAN, D Conv 32/64/128, non-saturating loss + lazy R1, "
-                   "batch 32, EMA generator.",
+                   "of 1e-3; lean DCGAN, G with three transposed convolutions, D Conv "
+                   "32/64/128, non-saturating loss + lazy R1, batch 32, EMA generator.",
     "optimizer": {"g_lr": 2e-3, "d_lr": 2e-3, "beta_1": 0.0, "beta_2": 0.99},
 }
 

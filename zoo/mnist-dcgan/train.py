@@ -3,9 +3,10 @@
     python zoo/mnist-dcgan/train.py --data ../shared/data/mnist.npz
 
 keras_gan's `dcgan` recipe (`keras_gan.models.recipes`): a lean DCGAN (G
-with two transposed convolutions, D with 4x4 convolutions and no dropout),
-non-saturating loss + lazy R1, Adam(1e-3, 0, 0.99), batch 32, EMA
-generator. Why these settings: docs/benchmarks.md, "Recipes".
+with a stride-1 and two stride-2 transposed convolutions, D with 4x4
+convolutions and no dropout), non-saturating loss + lazy R1, Adam(1e-3, 0,
+0.99), batch 32, EMA generator. Why these settings: docs/benchmarks.md,
+"Recipes" and "A deeper generator".
 
 If training diverges, `DivergenceGuard` stops it and names the last good
 checkpoint in `work/checkpoints`; rerun with a changed setting, e.g.
