@@ -10,12 +10,6 @@ import copy
 
 from keras_gan.validation import check_positive_int
 
-# The two-layer lean G (0.78 M parameters): 7x7x128 projection, then two
-# stride-2 4x4 transposed convolutions. The recipes whose zoo models were
-# trained with it (wgan-gp, cdcgan) keep it until they are retrained with
-# the deeper G.
-LEAN_G = {"builder": "dcgan_generator", "args": {"filters": [128, 64], "kernel_size": 4}}
-
 # Each recipe: the generator and discriminator builders (names in
 # keras_gan.models) with their arguments, the adversarial loss, an optional
 # penalty (registry name + arguments), D steps per G step, the EMA of G, Adam's
@@ -61,13 +55,15 @@ RECIPES = {
     },
     # The "dcgan" recipe as a WGAN-GP: Wasserstein loss, gradient penalty 10
     # (Gulrajani et al., 2017), Adam(2e-4, 0, 0.9), one critic step per G step.
-    # Its G is the two-layer one (LEAN_G) that `mnist-wgan-gp` was trained with.
+    # Its G is the two-layer one (0.78 M parameters) that `mnist-wgan-gp` was
+    # trained with, kept until that model is retrained with the deeper G.
     "wgan-gp": {
         "description": "Lean DCGAN trained as a WGAN-GP: G Dense 7x7x128 -> ConvT 64 -> "
                        "ConvT 1 (4x4 kernels, batch norm), the dcgan recipe's D as the critic; "
                        "Wasserstein loss + gradient penalty 10, one critic step per G step, "
                        "Adam(2e-4, 0, 0.9), batch 32, EMA generator.",
-        "generator": copy.deepcopy(LEAN_G),
+        "generator": {"builder": "dcgan_generator",
+                      "args": {"filters": [128, 64], "kernel_size": 4}},
         "discriminator": {"builder": "dcgan_discriminator",
                           "args": {"filters": [32, 64, 128], "dropout": 0.0,
                                    "kernel_size": 4}},
