@@ -5,7 +5,7 @@
 keras_gan's `wgan-gp` recipe: the lean DCGAN of the `dcgan` recipe with D as
 the critic (no sigmoid, no batch normalization), trained with the Wasserstein
 loss and the WGAN-GP penalty (Gulrajani et al., 2017; lambda 10, one critic
-step per G step), Adam(2e-4, 0, 0.9), batch 32, EMA generator.
+step per G step), Adam(1e-3, 0, 0.99), batch 32, EMA generator.
 
 If training diverges, `DivergenceGuard` stops it and names the last good
 checkpoint in `work/checkpoints`; rerun with a changed setting, e.g.
