@@ -17,8 +17,9 @@ training time; start-up (building, tracing) is. Runs:
   (zoo/baselines/tf_tutorial_dcgan.py), the comparison point.
 
 Each run is its own process. `--parallel 2 --threads 1` runs two at once,
-each pinned to one core (for ablations: every run then has the same
-machine); the headline table uses `--parallel 1` and all cores. Writes
+each pinned to one core, so that every run has the same machine and the
+three default runs finish in about two hours (the headline table in
+docs/benchmarks.md); `--parallel 1` gives each run all cores. Writes
 `OUT/time_to_quality.json`, `OUT/time_to_quality.png` (FID against minutes,
 log scales; needs matplotlib, the `bench` extra) and one sample grid per run
 and evaluation point, and prints a table and the headline figures.
