@@ -71,3 +71,26 @@ def test_durations_keep_the_heavy_tests_per_backend(tmp_path):
 
     assert json.loads(path.read_text()) == {"jax": {"tests/a.py::t1": 30.0},
                                             "torch": {"tests/b.py::t[x]": 2.0}}
+
+
+def test_pytest_orders_by_the_durations_file_run_tests_writes(tmp_path, monkeypatch):
+    """One home for the durations file: run_tests names it to pytest, conftest reads it."""
+    import json
+
+    import conftest
+
+    seen = {}
+
+    def fake_call(cmd, env):
+        seen.update(env)
+        return 0
+
+    monkeypatch.setattr(run_tests.subprocess, "call", fake_call)
+    run_tests.run("torch", [], str(tmp_path), once=True, jax_cache=str(tmp_path))
+    monkeypatch.setenv("KERAS_GAN_TEST_DURATIONS", seen["KERAS_GAN_TEST_DURATIONS"])
+    with open(run_tests.DURATIONS) as f:
+        stored = json.load(f)
+    assert set(stored) == {"tensorflow", "jax", "torch"}
+    assert conftest._heavy_test_durations() == stored
+    monkeypatch.delenv("KERAS_GAN_TEST_DURATIONS")
+    assert conftest._heavy_test_durations() == {}

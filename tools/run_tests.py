@@ -72,7 +72,8 @@ def run(backend, pytest_args, reports, once, jax_cache):
     report = os.path.join(reports, f"{backend}.xml")
     if os.path.exists(report):
         os.remove(report)
-    env = dict(os.environ, KERAS_BACKEND=backend)
+    # tests/conftest.py orders the modules by the durations in this file.
+    env = dict(os.environ, KERAS_BACKEND=backend, KERAS_GAN_TEST_DURATIONS=DURATIONS)
     for key, value in EXTRA_ENV.get(backend, {}).items():
         env.setdefault(key, value)
     if backend == "jax":
