@@ -51,11 +51,13 @@ HEAVY_SECONDS = 2.0
 # here on purpose.
 SLOW = "slow: run with --run-slow"
 TORCH_ONLY = "torch backend only"
+TF_ONLY = "TensorFlow backend only"
 MODEL_PARALLEL = "keras.distribution.ModelParallel is JAX's"
 EXPECTED_SKIPS = {
     "tensorflow": {SLOW: 2, TORCH_ONLY: 36, MODEL_PARALLEL: 1},
-    "jax": {SLOW: 2, TORCH_ONLY: 36, "JAX's step draws one mask for the global batch": 1},
-    "torch": {SLOW: 2, MODEL_PARALLEL: 1, "TensorFlow and JAX": 1,
+    "jax": {SLOW: 2, TORCH_ONLY: 36, TF_ONLY: 2,
+            "JAX's step draws one mask for the global batch": 1},
+    "torch": {SLOW: 2, MODEL_PARALLEL: 1, "TensorFlow and JAX": 1, TF_ONLY: 2,
               "Keras' torch trainer only supports steps_per_execution=1": 1},
 }
 # Skips that depend on what else is installed, allowed at any count up to

@@ -131,13 +131,55 @@ def check_variables(variables, strategy=None):
         )
 
 
+# glibc's mallopt parameters (malloc.h).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+_malloc_state = {"done": False}
+
+
+def keep_freed_memory():
+    """Undoes TensorFlow's `M_TRIM_THRESHOLD=128 kb` memory patch; once per process.
+
+    The first generator-backed `tf.data` pipeline (Keras' input for a
+    `PyDataset`, such as `keras_gan.training.EpochBatches`) sets glibc's trim
+    threshold to 128 KB, which also fixes the mmap threshold at 128 KB. Every
+    tensor buffer of 128 KB or more is then mmapped and unmapped anew and its
+    pages faulted in again at every step; on a 2-core VM that was half the
+    CPU time (docs/design.md, "TensorFlow's malloc patch"). This triggers the
+    patch, then sets the thresholds to 64 MB (mmap) and 256 MB (trim), so
+    freed buffers are reused. glibc only; `KERAS_GAN_KEEP_FREED_MEMORY=0`
+    leaves TensorFlow's setting. Returns whether the thresholds were set.
+    """
+    if _malloc_state["done"]:
+        return _malloc_state["set"]
+    _malloc_state.update(done=True, set=False)
+    import ctypes
+    import os
+
+    if os.environ.get("KERAS_GAN_KEEP_FREED_MEMORY", "1") == "0":
+        return False
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # not glibc
+        return False
+    patch = tf.data.Dataset.from_generator(
+        lambda: iter([0]), output_signature=tf.TensorSpec((), tf.int32))
+    for _ in patch:  # TensorFlow applies its patch here, once per process
+        pass
+    ok = mallopt(_M_MMAP_THRESHOLD, 64 << 20) == 1 and mallopt(_M_TRIM_THRESHOLD, 256 << 20) == 1
+    _malloc_state["set"] = ok
+    return ok
+
+
 def prepare_fit(gan, facts):
     """Checks a `tf.distribute` set-up; returns `(replicas, what they are called)`.
 
     Every variable (G, D, the EMA copy, both optimizers, RNG state, metrics)
-    must have been created under the strategy `fit` runs in.
+    must have been created under the strategy `fit` runs in. Also keeps
+    freed memory for reuse (`keep_freed_memory`).
     """
     del facts
+    keep_freed_memory()
     strategy = gan.distribute_strategy
     variables = list(gan.variables) + list(gan.optimizer.variables)
     check_variables(variables, strategy)
