@@ -1,5 +1,7 @@
 """TensorFlow implementation of the keras_gan backend surface."""
 
+import functools
+
 import tensorflow as tf
 
 
@@ -133,9 +135,9 @@ def check_variables(variables, strategy=None):
 
 # glibc's mallopt parameters (malloc.h).
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-_malloc_state = {"done": False}
 
 
+@functools.cache
 def keep_freed_memory():
     """Undoes TensorFlow's `M_TRIM_THRESHOLD=128 kb` memory patch; once per process.
 
@@ -149,9 +151,6 @@ def keep_freed_memory():
     freed buffers are reused. glibc only; `KERAS_GAN_KEEP_FREED_MEMORY=0`
     leaves TensorFlow's setting. Returns whether the thresholds were set.
     """
-    if _malloc_state["done"]:
-        return _malloc_state["set"]
-    _malloc_state.update(done=True, set=False)
     import ctypes
     import os
 
@@ -166,9 +165,7 @@ def keep_freed_memory():
         lambda: iter([0]), output_signature=tf.TensorSpec((), tf.int32))
     for _ in patch:  # TensorFlow applies its patch here, once per process
         pass
-    ok = mallopt(_M_MMAP_THRESHOLD, 64 << 20) == 1 and mallopt(_M_TRIM_THRESHOLD, 256 << 20) == 1
-    _malloc_state["set"] = ok
-    return ok
+    return mallopt(_M_MMAP_THRESHOLD, 64 << 20) == 1 and mallopt(_M_TRIM_THRESHOLD, 256 << 20) == 1
 
 
 def prepare_fit(gan, facts):
