@@ -28,11 +28,14 @@ def run_example(tmp_path, *args):
 
 
 def test_example_writes_grid_and_models(tmp_path):
+    # One epoch is 2 steps; the time limit (6 ms) ends training after the first.
     out, proc = run_example(
         tmp_path, "--epochs", "1", "--max-images", "64", "--batch-size", "32", "--latent-dim", "16",
-        "--eval-samples", "200",
+        "--eval-samples", "200", "--max-minutes", "0.0001",
     )
     assert "data=bundled-sample" in proc.stdout  # offline fallback, announced
+    assert "trained 1 steps in" in proc.stdout
+    assert "(stopped at the 0.0001-minute limit)" in proc.stdout
     from PIL import Image
 
     grid = np.array(Image.open(out / "samples.png"))
@@ -40,9 +43,12 @@ def test_example_writes_grid_and_models(tmp_path):
     curves = np.array(Image.open(out / "history.png"))
     assert curves.ndim == 3 and curves.shape[1] > curves.shape[0]  # the panels side by side
     record = json.loads((out / "history.json").read_text())
-    assert record["steps"] == 2 and record["backend"] == keras.backend.backend()
+    assert record["steps"] == 1 and record["backend"] == keras.backend.backend()
+    assert record["stopped_by_time_limit"] is True and record["max_minutes"] == 0.0001
+    # The demo turns on TensorFlow's oneDNN kernels unless told otherwise.
+    assert record["tf_enable_onednn_opts"] == os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")
     gan = keras.saving.load_model(str(out / "gan.keras"))
-    assert int(gan.optimizer.iterations) == 2
+    assert int(gan.optimizer.iterations) == 1
     G = keras.saving.load_model(str(out / "generator.keras"))
     assert G.output_shape == (None, 28, 28, 1)
     metrics = json.loads((out / "metrics.json").read_text())
@@ -51,11 +57,27 @@ def test_example_writes_grid_and_models(tmp_path):
 
 
 @pytest.mark.once
-def test_example_rejects_bad_numbers(tmp_path):
-    proc = subprocess.run(
-        [sys.executable, SCRIPT, "--epochs", "0"], capture_output=True, text=True, timeout=60
-    )
-    assert proc.returncode == 2 and "--epochs must be >= 1, got 0" in proc.stderr
+@pytest.mark.parametrize("args, message", [
+    (["--epochs", "0"], "--epochs must be >= 1, got 0"),
+    (["--max-minutes", "-1"], "--max-minutes must be >= 0, got -1.0"),
+    (["--max-minutes", "nan"], "--max-minutes must be >= 0, got nan"),
+])
+def test_example_rejects_bad_numbers(args, message):
+    proc = subprocess.run([sys.executable, SCRIPT, *args], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2 and message in proc.stderr
+
+
+@pytest.mark.once
+def test_example_defaults_fit_the_quickstart_budget():
+    """5,000 steps, cut at 5.8 minutes of training: the Quickstart's 6 minutes."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mnist_dcgan", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    args = module.parse_args([])
+    assert (args.steps, args.max_minutes, args.recipe) == (5000, 5.8, "dcgan-short")
 
 
 @pytest.mark.slow
