@@ -143,6 +143,9 @@ def main(argv=None):
             return 2
         os.environ["KERAS_BACKEND"] = backend
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # oneDNN kernels on every x86 CPU, not only AVX-512 VNNI ones
+    # (docs/design.md, "TensorFlow's oneDNN switch"); set 0 to opt out.
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     with _filtered_stderr():
         from keras_gan.cli.main import main as run
 

@@ -61,6 +61,9 @@ def main(argv=None):
     args = parse_args(argv)
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # oneDNN kernels on every x86 CPU, not only AVX-512 VNNI ones
+    # (docs/design.md, "TensorFlow's oneDNN switch"); set 0 to opt out.
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     import keras
     import numpy as np
 

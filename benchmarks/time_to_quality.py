@@ -88,6 +88,9 @@ def worker(spec):
     """Trains one run in this process and returns its record."""
     os.environ["KERAS_BACKEND"] = spec["backend"]
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # oneDNN kernels on every x86 CPU, not only AVX-512 VNNI ones
+    # (docs/design.md, "TensorFlow's oneDNN switch"); set 0 to opt out.
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     import warnings
 
     warnings.simplefilter("ignore")

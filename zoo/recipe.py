@@ -148,6 +148,7 @@ def train(recipe, args):
         "steps": int(keras.ops.convert_to_numpy(gan.optimizer.iterations)),
         "wall_seconds": round(timing["seconds"], 1),
         "hardware": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores",
+        "tf_enable_onednn_opts": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
         "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
     }
     with open(os.path.join(args.work, "train_record.json"), "w") as f:
@@ -161,6 +162,9 @@ def main(zoo, argv=None):
     recipe = resolve(zoo, args.set)
     os.environ["KERAS_BACKEND"] = args.backend
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # oneDNN kernels on every x86 CPU, not only AVX-512 VNNI ones
+    # (docs/design.md, "TensorFlow's oneDNN switch"); set 0 to opt out.
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     sys.path.insert(0, ROOT)
     if not args.finalize_only:
         train(recipe, args)
