@@ -54,6 +54,31 @@ def test_train_writes_outputs_and_resumes(data, tmp_path, capsys):
     assert gif.n_frames == 1  # this run trained one epoch: one frame
 
 
+def test_max_minutes_stops_with_a_checkpoint_and_the_rerun_resumes(data, tmp_path, capsys,
+                                                                    monkeypatch):
+    from keras_gan.callbacks import time_limit
+
+    clock = iter(range(0, 10**6, 50))  # 50 s per read: the 1-minute limit ends step 2
+    monkeypatch.setattr(time_limit, "_clock", lambda: float(next(clock)))
+    out = tmp_path / "timed"
+    code, stdout, err = train(capsys, data, out, "--epochs", "2", "--max-minutes", "1",
+                              "--checkpoint-every", "100")
+    assert code == 0, err
+    assert "Stopped at the 1-minute limit at step 2; checkpoint: " in stdout
+    assert "Resume with: " in stdout
+    assert json.loads((out / "history.json").read_text())["step"] == 2
+    latest = (out / "checkpoints" / "latest").read_text()
+    assert json.loads((out / "checkpoints" / latest / "state.json").read_text())["step"] == 2
+    # The same command again (a fresh limit) continues at step 3 and, with
+    # the clock standing still, finishes the 2 epochs (6 steps).
+    monkeypatch.setattr(time_limit, "_clock", lambda: 0.0)
+    code, stdout, err = train(capsys, data, out, "--epochs", "2", "--max-minutes", "1",
+                              "--checkpoint-every", "100")
+    assert code == 0, err
+    assert "Done: 6 steps." in stdout
+    assert json.loads((out / "history.json").read_text())["step"] == 6
+
+
 def test_train_conditional_and_sample(data, tmp_path, capsys):
     out = tmp_path / "cond"
     code, _, err = train(capsys, data, out, "--epochs", "1", "--model", "conditional-dcgan",
@@ -79,6 +104,8 @@ def test_train_conditional_and_sample(data, tmp_path, capsys):
     (["train", "--data", "missing.npz"], "missing.npz"),
     (["train", "--epochs", "0"], "--epochs=0"),
     (["train", "--ema", "1.5"], "--ema=1.5"),
+    (["train", "--max-minutes", "0"], "--max-minutes=0.0"),
+    (["train", "--max-minutes", "nan"], "--max-minutes=nan"),
     (["train", "--model", "conditional-dcgan", "--data", "NOLABELS"], "needs labels"),
     (["train", "--penalty", "r3", "--data", "DATA"], "r3"),
     (["sample", "missing.keras"], "missing.keras"),

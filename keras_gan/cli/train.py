@@ -14,7 +14,9 @@ grayscale data) FID etc. go to --out.
 Rerun the same command to resume: training continues from the latest
 checkpoint in OUT/checkpoints at the exact step. Ctrl-C saves a checkpoint
 at the next step boundary and tells you how to resume; a second Ctrl-C
-stops at once (the last periodic checkpoint remains)."""
+stops at once (the last periodic checkpoint remains). --max-minutes M
+does the same after M minutes of training, so a long run can be trained
+in sittings: rerun the command for the next M minutes."""
 
 
 def add_parser(sub):
@@ -48,6 +50,9 @@ def add_parser(sub):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="outputs/train")
     p.add_argument("--checkpoint-every", type=int, default=200, help="steps between checkpoints")
+    p.add_argument("--max-minutes", type=float, default=None,
+                   help="stop after this many minutes of training in this run, with a "
+                        "checkpoint to resume from (default: no limit)")
     p.add_argument("--eval-every", type=int, default=0,
                    help="epochs between FID evaluations (28x28 grayscale only; 0: off)")
     p.add_argument("--eval-samples", type=int, default=10000)
@@ -70,6 +75,9 @@ def _check(args):
         raise ValueError(f"--lr must be positive. Received: --lr={args.lr}")
     if args.ema is not None and not 0 <= args.ema < 1:
         raise ValueError(f"--ema must be in [0, 1). Received: --ema={args.ema}")
+    if args.max_minutes is not None and not 0 < args.max_minutes < float("inf"):
+        raise ValueError(f"--max-minutes must be a positive number. "
+                         f"Received: --max-minutes={args.max_minutes}")
     if args.eval_every < 0:
         raise ValueError(f"--eval-every must be >= 0. Received: --eval-every={args.eval_every}")
 
@@ -166,14 +174,19 @@ def run(args):
     ckpt_dir = os.path.join(args.out, "checkpoints")
     checkpoint = keras_gan.callbacks.Checkpoint(ckpt_dir, every_n_steps=args.checkpoint_every)
 
+    limit = keras_gan.callbacks.TimeLimit(args.max_minutes, verbose=False) if args.max_minutes \
+        else None
+
     class Interrupt(keras.callbacks.Callback):
-        """After the first Ctrl-C: checkpoint at the next step boundary, then stop."""
+        """After the first Ctrl-C or at the time limit: checkpoint at the next
+        step boundary, then stop."""
 
         requested = False
         saved = None
 
         def on_train_batch_end(self, batch, logs=None):
-            if Interrupt.requested and self.saved is None:
+            stop = Interrupt.requested or (limit is not None and limit.expired)
+            if stop and self.saved is None:
                 self.saved = checkpoint.save(checkpoint._epoch, checkpoint._batch)
                 self.model.stop_training = True
 
@@ -193,7 +206,9 @@ def run(args):
             data_path=args.mnist or os.environ.get("KERAS_GAN_MNIST")))
     if args.tensorboard:
         callbacks.append(keras_gan.callbacks.TensorBoardLogger(os.path.join(args.out, "tensorboard")))
-    callbacks.append(interrupt)
+    if limit is not None:
+        callbacks.append(limit)
+    callbacks.append(interrupt)  # after the limit: it saves once the limit has expired
     print(f"keras-gan train: backend={keras.backend.backend()} data={source} "
           f"images={len(images)} shape={images.shape[1:]} recipe={recipe['name']} "
           f"loss={recipe['loss']} penalty={_penalty_name(recipe)} "
@@ -231,6 +246,11 @@ def run(args):
 
     save_history_plot(history, os.path.join(args.out, "history.png"),
                       title=f"keras-gan train: {recipe['name']} recipe")
+    if limit is not None and limit.expired:
+        print(f"Stopped at the {args.max_minutes:g}-minute limit at step {step}; checkpoint: "
+              f"{interrupt.saved}. Samples so far: {os.path.join(args.out, 'samples.png')}.\n"
+              f"Resume with: {_resume_command()}")
+        return 0
     print(f"Done: {step} steps. Samples: {os.path.join(args.out, 'samples.png')}; "
           f"model: {os.path.join(args.out, 'gan.keras')}; progress: "
           f"{os.path.join(args.out, 'grids', 'progress.gif')}")
