@@ -10,7 +10,8 @@ keys and JSON values) from scratch with a fixed seed, and after every
 batch-norm statistics recalibrated on 8,192 of its own samples, against the
 MNIST test digits (keras_gan's `mnist_classifier` features). Prints one JSON
 line per evaluation (step, training seconds, FID, precision, recall, class
-coverage) and appends it to `--out`. Where `time_to_quality.py` compares
+coverage; for a class-conditional recipe such as `cdcgan`, also the share
+of samples classified as the digit asked for) and appends it to `--out`. Where `time_to_quality.py` compares
 recipes at equal wall time, this compares them at equal steps, which two
 runs sharing a machine cannot distort; it is how docs/benchmarks.md's
 "A deeper discriminator" table was measured (`--threads 1`, two runs at a
@@ -82,7 +83,8 @@ def main(argv=None):
     except ValueError as e:
         raise SystemExit(f"--set: {e}")
     keras.utils.set_random_seed(args.seed)
-    gan = recipes.build_gan(recipe, seed=args.seed)
+    conditional = bool(recipe.get("conditional"))
+    gan = recipes.build_gan(recipe, seed=args.seed, num_classes=10 if conditional else None)
     first = 0
     if args.init_from:
         state = keras_gan.callbacks.Checkpoint(args.init_from).restore(gan)
@@ -91,7 +93,8 @@ def main(argv=None):
         first = int(state["step"])
     with np.load(args.data) as f:
         images = keras_gan.data.to_gan_range(f["x_train"])
-    stream = keras_gan.training.EpochBatches(images, batch_size=recipe["batch_size"],
+        labels = f["y_train"].astype("int32") if conditional else None
+    stream = keras_gan.training.EpochBatches(images, labels, batch_size=recipe["batch_size"],
                                              seed=args.seed, repeat=True)
     evaluator = Evaluator("mnist-test", data_path=args.data)
     label = args.label or " ".join([args.recipe, *args.set])
@@ -109,7 +112,8 @@ def main(argv=None):
         row = {"label": label, "step": first + (i + 1) * args.eval_every,
                "train_s": round(trained),
                **{k: round(scores[k], 4)
-                  for k in ("fid", "precision", "recall", "class_coverage")}}
+                  for k in ("fid", "precision", "recall", "class_coverage", "class_accuracy")
+                  if k in scores}}
         print(json.dumps(row), flush=True)
         with open(args.out, "a") as f:
             f.write(json.dumps(row) + "\n")
