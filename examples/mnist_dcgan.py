@@ -71,9 +71,9 @@ def main(argv=None):
     # TensorFlow's C++ start-up and graph-optimizer notices are noise here.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     # TensorFlow turns its oneDNN kernels on only for CPUs with AVX-512 VNNI
-    # or newer; on others (AMD EPYC, older Intel) this recipe's steps take
-    # 1.7x as long without them (docs/design.md, "TensorFlow's oneDNN
-    # switch"). Read once, when TensorFlow is imported: set 0 to opt out.
+    # or newer; on others (AMD EPYC, older Intel) the demo takes about twice
+    # as long without them (docs/design.md, "TensorFlow's oneDNN switch").
+    # Read once, when TensorFlow is imported: set 0 to opt out.
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     import keras
     import numpy as np
