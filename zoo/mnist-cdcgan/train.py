@@ -4,8 +4,9 @@
 
 keras_gan's `cdcgan` recipe: the `dcgan` recipe made class-conditional. G
 concatenates a label embedding to the noise, D is a projection
-discriminator (Miyato & Koyama, 2018). Non-saturating loss + lazy R1,
-Adam(1e-3, 0, 0.99), batch 32, EMA generator. `G.generate(labels=[7] * 16)`
+discriminator (Miyato & Koyama, 2018). G has the `dcgan` recipe's three
+transposed convolutions. Non-saturating loss + lazy R1, Adam(5e-4, 0, 0.99),
+batch 32, EMA generator. `G.generate(labels=[7] * 16)`
 draws sevens.
 
 If training diverges, `DivergenceGuard` stops it and names the last good
