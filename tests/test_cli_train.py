@@ -79,6 +79,17 @@ def test_max_minutes_stops_with_a_checkpoint_and_the_rerun_resumes(data, tmp_pat
     assert json.loads((out / "history.json").read_text())["step"] == 6
 
 
+def test_max_minutes_spent_on_the_last_step_reports_done(data, tmp_path, capsys, monkeypatch):
+    from keras_gan.callbacks import time_limit
+
+    clock = iter(range(0, 10**6, 10))  # 10 s per read: the 1-minute limit ends step 6 of 6
+    monkeypatch.setattr(time_limit, "_clock", lambda: float(next(clock)))
+    code, stdout, err = train(capsys, data, tmp_path / "last", "--epochs", "2",
+                              "--max-minutes", "1", "--checkpoint-every", "100")
+    assert code == 0, err
+    assert "Done: 6 steps." in stdout and "Stopped at the" not in stdout
+
+
 def test_train_conditional_and_sample(data, tmp_path, capsys):
     out = tmp_path / "cond"
     code, _, err = train(capsys, data, out, "--epochs", "1", "--model", "conditional-dcgan",

@@ -246,7 +246,8 @@ def run(args):
 
     save_history_plot(history, os.path.join(args.out, "history.png"),
                       title=f"keras-gan train: {recipe['name']} recipe")
-    if limit is not None and limit.expired:
+    total = args.epochs * -(-len(images) // recipe["batch_size"])
+    if limit is not None and limit.expired and step < total:
         print(f"Stopped at the {args.max_minutes:g}-minute limit at step {step}; checkpoint: "
               f"{interrupt.saved}. Samples so far: {os.path.join(args.out, 'samples.png')}.\n"
               f"Resume with: {_resume_command()}")
