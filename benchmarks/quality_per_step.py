@@ -11,11 +11,11 @@ batch-norm statistics recalibrated on 8,192 of its own samples, against the
 MNIST test digits (keras_gan's `mnist_classifier` features). Prints one JSON
 line per evaluation (step, training seconds, FID, precision, recall, class
 coverage; for a class-conditional recipe such as `cdcgan`, also the share
-of samples classified as the digit asked for) and appends it to `--out`. Where `time_to_quality.py` compares
-recipes at equal wall time, this compares them at equal steps, which two
-runs sharing a machine cannot distort; it is how docs/benchmarks.md's
-"A deeper discriminator" table was measured (`--threads 1`, two runs at a
-time).
+of samples classified as the digit asked for) and appends it to `--out`.
+Where `time_to_quality.py` compares recipes at equal wall time, this
+compares them at equal steps, which two runs sharing a machine cannot
+distort; it is how docs/benchmarks.md's "A deeper discriminator" table was
+measured (`--threads 1`, two runs at a time).
 
 `--init-from DIR` starts from the latest checkpoint in a
 `keras_gan.callbacks.Checkpoint` folder (a zoo run's `work/checkpoints`)
