@@ -46,6 +46,40 @@ def test_conditional_models():
     keras_gan.ConditionalGAN(G, D, 16, num_classes=10)
 
 
+def test_class_norm_generator(tmp_path):
+    """Conditional batch norm: gamma[label] * BN(x) + beta[label] in every layer."""
+    G = models.conditional_dcgan_generator(16, 10, (28, 28, 1), filters=(8, 8, 4),
+                                           kernel_size=4, class_norm=True)
+    plain = models.conditional_dcgan_generator(16, 10, (28, 28, 1), filters=(8, 8, 4),
+                                               kernel_size=4)
+    # Three normalizations (Dense, two ConvT) of 392, 8 and 4 channels: a gain
+    # and a bias per class and channel on top of the plain model.
+    assert G.count_params() - plain.count_params() == 2 * 10 * (392 + 8 + 4) - 2 * (392 + 8 + 4)
+    bns = [l for l in G._flatten_layers() if isinstance(l, keras.layers.BatchNormalization)]
+    assert len(bns) == 3 and not any(l.center or l.scale for l in bns)
+    rng = np.random.default_rng(0)
+    # Give every class its own gain and bias, then check the affine step by hand.
+    embeddings = [l for l in G._flatten_layers() if isinstance(l, keras.layers.Embedding)]
+    for layer in embeddings[1:]:
+        layer.embeddings.assign(rng.normal(size=layer.embeddings.shape).astype("float32"))
+    adds = [l for l in G._flatten_layers() if isinstance(l, keras.layers.Add)]
+    probe = keras.Model(G.inputs, [bns[1].output, adds[1].output])
+    gamma, beta = (keras.ops.convert_to_numpy(e.embeddings) for e in embeddings[3:5])
+    z = rng.normal(size=(5, 16)).astype("float32")
+    y = np.array([0, 3, 9, 3, 7], "int32")
+    normed, out = (keras.ops.convert_to_numpy(t) for t in probe([z, y], training=True))
+    want = normed * gamma[y][:, None, None, :] + beta[y][:, None, None, :]
+    np.testing.assert_allclose(out, want, rtol=1e-5, atol=1e-5)
+    # Saved and loaded as .keras, it draws the same images.
+    path = str(tmp_path / "g.keras")
+    G.save(path)
+    again = keras.models.load_model(path)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(again([z, y])),
+                               keras.ops.convert_to_numpy(G([z, y])), atol=1e-6)
+    # The EMA generator's recalibration finds all three.
+    assert keras_gan.Generator(G, 16, num_classes=10).recalibrate_batch_norm(64, 32) == 3
+
+
 def test_discriminators_have_no_batchnorm():
     for D in (
         models.dcgan_discriminator(),
@@ -65,6 +99,8 @@ def test_discriminators_have_no_batchnorm():
         (lambda: models.dcgan_discriminator((28, 28)), r"image_shape=\(28, 28\)"),
         (lambda: models.dense_generator(10, "28x28"), "image_shape='28x28'"),
         (lambda: models.conditional_dcgan_generator(10, 0), "num_classes=0"),
+        (lambda: models.conditional_dcgan_generator(10, 10, class_norm="yes"),
+         "class_norm='yes'"),
     ],
 )
 def test_bad_builder_arguments(build, match):

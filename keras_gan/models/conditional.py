@@ -14,13 +14,51 @@ def _labels_input():
     return keras.Input((), dtype="int32", name="label")
 
 
+def class_batch_norm(label, num_classes):
+    """Conditional batch normalization: a per-class gain and bias after batch norm.
+
+    `y = gamma[label] * BN(x) + beta[label]`, with `BN` unscaled and
+    uncentred and `gamma`, `beta` two `Embedding(num_classes, channels)`
+    initialised to ones and zeros (de Vries et al., 2017, "Modulating early
+    visual processing by language"; the generator of Miyato & Koyama, 2018).
+    The label then shapes every layer of G, not only its input.
+
+    Args:
+        label: the `(batch,)` integer label tensor of a functional model.
+        num_classes: number of classes.
+
+    Returns:
+        A function `norm(x)` for `dcgan_trunk`, for inputs `(batch, c)` or
+        `(batch, h, w, c)`.
+
+    Example:
+        >>> label = keras.Input((), dtype="int32")
+        >>> norm = class_batch_norm(label, 10)
+    """
+
+    def norm(x):
+        channels = x.shape[-1]
+        x = layers.BatchNormalization(center=False, scale=False)(x)
+        gamma = layers.Embedding(num_classes, channels, embeddings_initializer="ones")(label)
+        beta = layers.Embedding(num_classes, channels, embeddings_initializer="zeros")(label)
+        if len(x.shape) > 2:
+            shape = (1,) * (len(x.shape) - 2) + (channels,)
+            gamma = layers.Reshape(shape)(gamma)
+            beta = layers.Reshape(shape)(beta)
+        return layers.Add()([layers.Multiply()([x, gamma]), beta])
+
+    return norm
+
+
 def conditional_dcgan_generator(latent_dim=100, num_classes=10, image_shape=(28, 28, 1),
                                 embedding_dim=50, filters=(256, 128, 64), kernel_size=5,
-                                name="conditional_dcgan_generator"):
+                                class_norm=False, name="conditional_dcgan_generator"):
     """DCGAN generator conditioned on a class label.
 
     The label is embedded (`Embedding(num_classes, embedding_dim)`) and
     concatenated with the noise before the DCGAN trunk (Mirza & Osindero, 2014).
+    With `class_norm=True` every batch normalization of the trunk also
+    takes a per-class gain and bias (`class_batch_norm`).
 
     Args:
         latent_dim: noise size.
@@ -29,6 +67,7 @@ def conditional_dcgan_generator(latent_dim=100, num_classes=10, image_shape=(28,
         embedding_dim: size of the label embedding.
         filters: see `dcgan_generator`.
         kernel_size: see `dcgan_generator`.
+        class_norm: conditional batch normalization in every layer.
         name: model name.
 
     Returns:
@@ -42,11 +81,15 @@ def conditional_dcgan_generator(latent_dim=100, num_classes=10, image_shape=(28,
     image_shape = check_image_shape(image_shape, multiple=4)
     filters = check_filters("filters", filters, 2)
     check_positive_int("kernel_size", kernel_size)
+    if not isinstance(class_norm, bool):
+        raise ValueError(f"class_norm must be True or False. Received: class_norm={class_norm!r}")
     z = keras.Input((latent_dim,), name="z")
     label = _labels_input()
     e = layers.Embedding(num_classes, embedding_dim)(label)
     h = layers.Concatenate()([z, e])
-    return keras.Model([z, label], dcgan_trunk(h, image_shape, filters, kernel_size), name=name)
+    norm = class_batch_norm(label, num_classes) if class_norm else None
+    return keras.Model([z, label], dcgan_trunk(h, image_shape, filters, kernel_size, norm),
+                       name=name)
 
 
 def conditional_dcgan_discriminator(num_classes=10, image_shape=(28, 28, 1), filters=(64, 128),

@@ -8,7 +8,7 @@ from keras_gan.validation import check_image_shape
 from keras_gan.validation import check_positive_int
 
 
-def dcgan_trunk(z, image_shape, filters=(256, 128, 64), kernel_size=5):
+def dcgan_trunk(z, image_shape, filters=(256, 128, 64), kernel_size=5, norm=None):
     """The DCGAN generator body: dense projection, then transposed convolutions.
 
     `Dense(h/4 * w/4 * f0) -> BN -> LeakyReLU -> Reshape`, then one
@@ -17,18 +17,24 @@ def dcgan_trunk(z, image_shape, filters=(256, 128, 64), kernel_size=5):
     stride 2 (the two upsamplings), the earlier ones stride 1. With the
     defaults this is `ConvT(128, 5, 1) -> ConvT(64, 5, 2) -> ConvT(c, 5, 2)`
     (Radford et al., 2016; the tensorflow.org DCGAN tutorial).
+
+    `norm(x)` returns the normalized tensor in place of `BatchNormalization()(x)`
+    (default); the conditional generator passes a class-conditional one.
     """
+    if norm is None:
+        def norm(x):
+            return layers.BatchNormalization()(x)
     h, w, c = image_shape
     f0, hidden = filters[0], filters[1:]
     x = layers.Dense((h // 4) * (w // 4) * f0, use_bias=False)(z)
-    x = layers.BatchNormalization()(x)
+    x = norm(x)
     x = layers.LeakyReLU()(x)
     x = layers.Reshape((h // 4, w // 4, f0))(x)
     for i, f in enumerate(hidden):
         stride = 2 if i == len(hidden) - 1 else 1
         x = layers.Conv2DTranspose(f, kernel_size, strides=stride, padding="same",
                                    use_bias=False)(x)
-        x = layers.BatchNormalization()(x)
+        x = norm(x)
         x = layers.LeakyReLU()(x)
     return layers.Conv2DTranspose(
         c, kernel_size, strides=2, padding="same", use_bias=False, activation="tanh",
