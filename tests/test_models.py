@@ -46,6 +46,25 @@ def test_conditional_models():
     keras_gan.ConditionalGAN(G, D, 16, num_classes=10)
 
 
+def test_projection_weight():
+    """D(x, y) = w.phi(x) + a * embed(y).phi(x): linear in a, the same weights."""
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-1, 1, size=(6, 28, 28, 1)).astype("float32")
+    y = np.array([0, 1, 2, 7, 8, 9], "int32")
+    outs = {}
+    base = models.conditional_dcgan_discriminator(10, (28, 28, 1), filters=(4, 8), dropout=0.0)
+    for embedding in [l for l in base._flatten_layers() if isinstance(l, keras.layers.Embedding)]:
+        embedding.embeddings.assign(rng.normal(size=embedding.embeddings.shape).astype("float32"))
+    for a in (0.0, 0.5, 1.0):
+        D = models.conditional_dcgan_discriminator(10, (28, 28, 1), filters=(4, 8), dropout=0.0,
+                                                   projection_weight=a)
+        D.set_weights(base.get_weights())
+        outs[a] = keras.ops.convert_to_numpy(D([x, y]))
+    np.testing.assert_allclose(outs[1.0], keras.ops.convert_to_numpy(base([x, y])), atol=1e-6)
+    np.testing.assert_allclose(outs[0.5], (outs[0.0] + outs[1.0]) / 2, rtol=1e-4, atol=1e-5)
+    assert np.abs(outs[1.0] - outs[0.0]).max() > 1e-3  # the class term is not nil
+
+
 def test_class_norm_generator(tmp_path):
     """Conditional batch norm: gamma[label] * BN(x) + beta[label] in every layer."""
     G = models.conditional_dcgan_generator(16, 10, (28, 28, 1), filters=(8, 8, 4),
@@ -101,6 +120,8 @@ def test_discriminators_have_no_batchnorm():
         (lambda: models.conditional_dcgan_generator(10, 0), "num_classes=0"),
         (lambda: models.conditional_dcgan_generator(10, 10, class_norm="yes"),
          "class_norm='yes'"),
+        (lambda: models.conditional_dcgan_discriminator(10, projection_weight=-1.0),
+         "projection_weight=-1.0"),
     ],
 )
 def test_bad_builder_arguments(build, match):

@@ -93,13 +93,16 @@ def conditional_dcgan_generator(latent_dim=100, num_classes=10, image_shape=(28,
 
 
 def conditional_dcgan_discriminator(num_classes=10, image_shape=(28, 28, 1), filters=(64, 128),
-                                    dropout=0.3, kernel_size=5,
+                                    dropout=0.3, kernel_size=5, projection_weight=1.0,
                                     name="conditional_dcgan_discriminator"):
     """Projection discriminator (Miyato & Koyama, 2018) on DCGAN features.
 
-    `D(x, y) = w . phi(x) + embed(y) . phi(x)`: the label's embedding is
+    `D(x, y) = w . phi(x) + a * embed(y) . phi(x)`: the label's embedding is
     dotted with the image features, so D judges "is this a real image of
-    class y". No batch normalization: safe with every penalty.
+    class y". The weight `a` of the class term (default 1, the paper's)
+    sets how hard D presses on class identity against realism; with Adam
+    a smaller `a` makes the class term learn more slowly. No batch
+    normalization: safe with every penalty.
 
     Args:
         num_classes: number of classes.
@@ -107,6 +110,8 @@ def conditional_dcgan_discriminator(num_classes=10, image_shape=(28, 28, 1), fil
         filters: see `dcgan_discriminator`.
         dropout: see `dcgan_discriminator`.
         kernel_size: see `dcgan_discriminator`.
+        projection_weight: the weight `a` of the class (projection) term,
+            a number >= 0.
         name: model name.
 
     Returns:
@@ -120,11 +125,17 @@ def conditional_dcgan_discriminator(num_classes=10, image_shape=(28, 28, 1), fil
     image_shape = check_image_shape(image_shape)
     filters = check_filters("filters", filters, 1)
     check_positive_int("kernel_size", kernel_size)
+    if (isinstance(projection_weight, bool) or not isinstance(projection_weight, (int, float))
+            or not projection_weight >= 0):
+        raise ValueError("projection_weight must be a number >= 0. "
+                         f"Received: projection_weight={projection_weight!r}")
     x = keras.Input(image_shape, name="image")
     label = _labels_input()
     h = conv_features(x, filters, dropout, kernel_size)
     features = h.shape[-1]
     e = layers.Embedding(num_classes, features)(label)
     projection = layers.Dot(axes=1)([h, e])
+    if projection_weight != 1:
+        projection = layers.Rescaling(float(projection_weight))(projection)
     logit = layers.Add(dtype="float32")([layers.Dense(1)(h), projection])
     return keras.Model([x, label], logit, name=name)
