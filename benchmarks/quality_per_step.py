@@ -11,7 +11,9 @@ batch-norm statistics recalibrated on 8,192 of its own samples, against the
 MNIST test digits (keras_gan's `mnist_classifier` features). Prints one JSON
 line per evaluation (step, training seconds, FID, precision, recall, class
 coverage; for a class-conditional recipe such as `cdcgan`, also the share
-of samples classified as the digit asked for) and appends it to `--out`.
+of samples classified as the digit asked for, and FID, precision and recall
+with each digit asked for as often as the training set has it instead of
+equally often) and appends it to `--out`.
 Where `time_to_quality.py` compares recipes at equal wall time, this
 compares them at equal steps, which two runs sharing a machine cannot
 distort; it is how docs/benchmarks.md's "A deeper discriminator" table was
@@ -75,6 +77,7 @@ def main(argv=None):
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     import keras_gan
     from keras_gan.evaluation import Evaluator
+    from keras_gan.evaluation import labels_in_shares
     from keras_gan.models import recipes
 
     recipe = recipes.get_recipe(args.recipe)
@@ -114,6 +117,16 @@ def main(argv=None):
                **{k: round(scores[k], 4)
                   for k in ("fid", "precision", "recall", "class_coverage", "class_accuracy")
                   if k in scores}}
+        if conditional:
+            # Equal shares above; here each class as often as the training
+            # set has it (keras_gan.evaluation.labels_in_shares).
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                shares = evaluator.score_generator(
+                    G, args.samples, seed=0,
+                    labels=labels_in_shares(args.samples, labels, 10))
+            row.update({f"{k}_training_shares": round(shares[k], 4)
+                        for k in ("fid", "precision", "recall")})
         print(json.dumps(row), flush=True)
         with open(args.out, "a") as f:
             f.write(json.dumps(row) + "\n")

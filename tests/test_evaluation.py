@@ -137,6 +137,32 @@ def test_score_generator_is_seeded_and_balanced(evaluator):
     assert images.shape == (30, 28, 28, 1)
 
 
+@pytest.mark.once  # NumPy only
+def test_labels_in_shares():
+    # Shares 1/3 and 2/3 of 10: exact counts 3.33 and 6.67 -> 3 and 7.
+    np.testing.assert_array_equal(evaluation.labels_in_shares(10, [0, 1, 1]), [0] * 3 + [1] * 7)
+    # MNIST's training labels (counts 5,923 / 6,742 / 5,958 / 6,131 / 5,842 /
+    # 5,421 / 5,918 / 6,265 / 5,851 / 5,949) scaled to 10,000 samples by hand:
+    # 987.17, 1123.67, 993.0, 1021.83, 973.67, 903.5, 986.33, 1044.17, 975.17,
+    # 991.5; floors sum to 9,995, and the five largest remainders (.83, .67,
+    # .67, .5, .5) get one more each.
+    y = np.repeat(np.arange(10), [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949])
+    got = np.bincount(evaluation.labels_in_shares(10000, y[::-1].reshape(-1, 2)))
+    np.testing.assert_array_equal(got, [987, 1124, 993, 1022, 974, 904, 986, 1044, 975, 991])
+    # Balanced data gives the balanced labels; a class the data lacks gets none.
+    np.testing.assert_array_equal(np.bincount(evaluation.labels_in_shares(30, np.arange(10))),
+                                  np.full(10, 3))
+    np.testing.assert_array_equal(
+        np.bincount(evaluation.labels_in_shares(4, [0, 2], num_classes=4), minlength=4),
+        [2, 0, 2, 0])
+    with pytest.raises(ValueError, match="Received: num_classes=2"):
+        evaluation.labels_in_shares(4, [0, 2], num_classes=2)
+    with pytest.raises(ValueError, match="dtype=float64"):
+        evaluation.labels_in_shares(4, [0.0, 1.0])
+    with pytest.raises(ValueError, match="n=0"):
+        evaluation.labels_in_shares(0, [0, 1])
+
+
 def test_callback_logs_metrics_for_checkpoint_and_early_stopping(evaluator, sample, tmp_path):
     x = keras_gan.data.to_gan_range(sample[0][:256])
     gan = _gan()

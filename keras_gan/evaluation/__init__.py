@@ -8,6 +8,7 @@ from keras_gan.evaluation.reference_statistics import default_cache_dir
 from keras_gan.evaluation.reference_statistics import load_reference_statistics
 from keras_gan.evaluation.sample_io import load_samples
 from keras_gan.evaluation.sampling import draw_samples
+from keras_gan.evaluation.sampling import labels_in_shares
 from keras_gan.evaluation.fake_features import FakeFeatures
 from keras_gan.evaluation.metric_collection import MetricCollection
 from keras_gan.evaluation.quality_metric import Column

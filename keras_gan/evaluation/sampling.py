@@ -3,6 +3,8 @@
 import keras
 import numpy as np
 
+from keras_gan.validation import check_positive_int
+
 
 def _is_gan(obj):
     from keras_gan.gan import GAN
@@ -13,6 +15,49 @@ def _is_gan(obj):
 def balanced_labels(n, num_classes):
     """`[0, 1, ..., K-1, 0, 1, ...]`: equal numbers of every class."""
     return (np.arange(n) % num_classes).astype("int32")
+
+
+def labels_in_shares(n, data_labels, num_classes=None):
+    """`n` class labels whose counts follow the class shares of `data_labels`.
+
+    A class-conditional generator has no class shares of its own: scored
+    with equal shares, its samples differ from data whose classes are not
+    balanced (MNIST: 9.0 % fives, 11.2 % ones) by the evaluator's choice,
+    not the model's. These labels ask for each class as often as the data
+    has it. Counts are `n * share` rounded by largest remainder (Hamilton's
+    method), so they sum to `n`; labels come in class order.
+
+    Args:
+        n: number of labels.
+        data_labels: integer class labels of the data (e.g. the training
+            labels), any shape.
+        num_classes: number of classes (default: the largest label + 1).
+
+    Returns:
+        An int32 array `(n,)`.
+
+    Example:
+        >>> labels = labels_in_shares(10000, y_train)   # 1,124 ones, 904 fives, ...
+        >>> evaluator.score_generator(G, 10000, labels=labels)
+    """
+    n = check_positive_int("n", n)
+    data_labels = np.asarray(data_labels).reshape(-1)
+    if data_labels.size == 0 or not np.issubdtype(data_labels.dtype, np.integer) \
+            or data_labels.min() < 0:
+        raise ValueError("data_labels must be non-negative integer class labels. Received: "
+                         f"data_labels with dtype={data_labels.dtype}, size={data_labels.size}")
+    top = int(data_labels.max()) + 1
+    if num_classes is None:
+        num_classes = top
+    num_classes = check_positive_int("num_classes", num_classes)
+    if top > num_classes:
+        raise ValueError(f"data_labels has class {top - 1}, outside [0, {num_classes}). "
+                         f"Received: num_classes={num_classes}")
+    exact = np.bincount(data_labels, minlength=num_classes) * (n / data_labels.size)
+    counts = np.floor(exact).astype(np.int64)
+    remainder = exact - counts
+    counts[np.argsort(-remainder, kind="stable")[:n - counts.sum()]] += 1
+    return np.repeat(np.arange(num_classes), counts).astype("int32")
 
 
 def _embedding_classes(model):
