@@ -1,5 +1,7 @@
 """Class-conditional DCGAN generator and projection discriminator."""
 
+import numbers
+
 import keras
 from keras import layers
 
@@ -125,7 +127,7 @@ def conditional_dcgan_discriminator(num_classes=10, image_shape=(28, 28, 1), fil
     image_shape = check_image_shape(image_shape)
     filters = check_filters("filters", filters, 1)
     check_positive_int("kernel_size", kernel_size)
-    if (isinstance(projection_weight, bool) or not isinstance(projection_weight, (int, float))
+    if (isinstance(projection_weight, bool) or not isinstance(projection_weight, numbers.Real)
             or not projection_weight >= 0):
         raise ValueError("projection_weight must be a number >= 0. "
                          f"Received: projection_weight={projection_weight!r}")
