@@ -76,7 +76,8 @@ def finalize(recipe, args):
     recalibrated = G.recalibrate_batch_norm()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        scores = Evaluator("mnist-test", data_path=args.data).score_generator(G, 10000, seed=0)
+        evaluator = Evaluator("mnist-test", data_path=args.data)
+        scores = evaluator.score_generator(G, 10000, seed=0)
     from keras_gan.evaluation.metric_collection import columns_for
 
     keep = {c.key for c in columns_for(scores)} | {c.spread for c in columns_for(scores)}
@@ -94,8 +95,7 @@ def finalize(recipe, args):
             labels = labels_in_shares(10000, f["y_train"], G.num_classes)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            shares = Evaluator("mnist-test", data_path=args.data).score_generator(
-                G, 10000, seed=0, labels=labels)
+            shares = evaluator.score_generator(G, 10000, seed=0, labels=labels)
         for key in ("fid", "precision", "recall"):
             metrics[f"{key}_training_shares"] = round(float(shares[key]), 5)
     opt = recipe["optimizer"]
