@@ -312,3 +312,54 @@ def test_changed_batch_size_is_refused_on_resume(tmp_path):
     with pytest.raises(ValueError, match="Received: 4 batches per epoch"):
         gan.fit(x, epochs=2, batch_size=4, verbose=0,
                 callbacks=[keras_gan.callbacks.Checkpoint(tmp_path)])
+
+
+@pytest.mark.parametrize("to_schedule", [True, False])
+def test_resume_across_a_learning_rate_changed_to_or_from_a_schedule(tmp_path, to_schedule):
+    # Keras skips (with a warning) an optimizer whose variable count changed,
+    # which a schedule does to Adam: the step counter and moments must survive.
+    x = tiny_images(32)
+    decay = keras_gan.training.ConstantThenLinearDecay(2e-4, total_steps=8, decay_steps=4)
+
+    def adam(lr):
+        return keras.optimizers.Adam(lr, beta_1=0.5, beta_2=0.99)
+
+    first = tiny_gan(seed=1)
+    first.compile(adam(2e-4 if to_schedule else decay), adam(2e-4 if to_schedule else decay))
+    first.fit(x, epochs=1, batch_size=8, verbose=0,
+              callbacks=[keras_gan.callbacks.Checkpoint(tmp_path, every_n_steps=None)])
+    g_before = [np.array(v) for v in first.generator_optimizer.variables]
+    d_before = [np.array(v) for v in first.discriminator_optimizer.variables]
+
+    second = tiny_gan(seed=1)
+    second.compile(adam(decay if to_schedule else 2e-4), adam(decay if to_schedule else 2e-4))
+    second.fit(x[:8], epochs=1, batch_size=8, verbose=0)  # build the optimizers
+    state = keras_gan.callbacks.Checkpoint(tmp_path).restore(second)
+    assert state["step"] == 4
+    for before, opt in ((g_before, second.generator_optimizer),
+                        (d_before, second.discriminator_optimizer)):
+        after = [np.array(v) for v in opt.variables]
+        assert len(after) == len(before) + (-1 if to_schedule else 1)
+        assert int(after[0]) == int(before[0]) == 4
+        slots_before = before[2:] if to_schedule else before[1:]
+        slots_after = after[1:] if to_schedule else after[2:]
+        for a, b in zip(slots_before, slots_after):
+            np.testing.assert_array_equal(a, b)
+        assert any(np.abs(a).sum() > 0 for a in slots_after)  # real moments, not zeros
+    if not to_schedule:  # the rate set at compile wins
+        assert float(second.generator_optimizer.learning_rate) == pytest.approx(2e-4)
+    for a, b in zip(first.get_weights(), second.get_weights()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_resume_with_another_optimizer_is_refused(tmp_path):
+    x = tiny_images(16)
+    first = tiny_gan(seed=1)
+    first.compile()
+    first.fit(x, epochs=1, batch_size=8, verbose=0,
+              callbacks=[keras_gan.callbacks.Checkpoint(tmp_path, every_n_steps=None)])
+    second = tiny_gan(seed=1)
+    second.compile(keras.optimizers.SGD(1e-3), keras.optimizers.SGD(1e-3))
+    second.fit(x[:8], epochs=1, batch_size=8, verbose=0)
+    with pytest.raises(ValueError, match=r"does not match.*Received: .*optimizer=SGD"):
+        keras_gan.callbacks.Checkpoint(tmp_path).restore(second)

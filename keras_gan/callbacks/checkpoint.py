@@ -2,8 +2,10 @@
 
 import json
 import os
+import re
 import shutil
 import time
+import warnings
 
 import keras
 import numpy as np
@@ -55,6 +57,70 @@ def _learning_rates(model):
         if isinstance(variable, keras.Variable):
             rates.append((variable, name, float(keras.ops.convert_to_numpy(variable))))
     return rates
+
+
+_SKIPPED = "Skipping variable loading for optimizer"
+
+
+class _OptimizerMismatch(ValueError):
+    """A checkpoint's optimizer state that cannot be mapped onto the model's."""
+
+
+def _optimizer_pairs(name, optimizer, saved):
+    """`[(live variable, saved array)]` for an optimizer whose saved state
+    differs from the live one only by a learning-rate variable.
+
+    Keras stores an optimizer's variables by position: the step counter,
+    then the learning rate when it is a number (a schedule stores none),
+    then the slots (Adam's moments). A run resumed with a schedule where the
+    checkpoint had a number, or the reverse, keeps everything but the rate.
+    """
+    live = list(optimizer.variables)
+    rate_is_variable = isinstance(getattr(optimizer, "_learning_rate", None), keras.Variable)
+    if not rate_is_variable and len(saved) == len(live) + 1:
+        pairs = [(live[0], saved[0])] + list(zip(live[1:], saved[2:]))
+    elif rate_is_variable and len(saved) + 1 == len(live):
+        pairs = [(live[0], saved[0])] + list(zip(live[2:], saved[1:]))
+    else:
+        pairs = None
+    if pairs is None or any(tuple(v.shape) != tuple(a.shape) for v, a in pairs):
+        raise _OptimizerMismatch(
+            f"The checkpoint's {name} does not match this model's: it holds "
+            f"{len(saved)} variables and this one {len(live)}. Resuming would restart "
+            "its step counter and moments; was the optimizer (type, or the layers it "
+            f"trains) changed since the checkpoint was written? Received: {name}="
+            f"{type(optimizer).__name__} with {len(live)} variables")
+    return pairs
+
+
+def _load_weights(model, path):
+    """`model.load_weights(path)`, also across a learning rate changed between
+    a number and a schedule (which Keras skips with a warning, silently
+    restarting the optimizer). Returns the names of optimizers so loaded."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.load_weights(path)
+    skipped = [w for w in caught if _SKIPPED in str(w.message)]
+    for w in caught:
+        if w not in skipped:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    names = {re.search(r"optimizer '([^']*)'", str(w.message)).group(1) for w in skipped}
+    if not names:
+        return []
+    import h5py  # a Keras dependency; only needed here
+
+    loaded = []
+    with h5py.File(path, "r") as f:
+        for name in f.keys():
+            optimizer = getattr(model, name, None)
+            if getattr(optimizer, "name", None) not in names or "vars" not in f[name]:
+                continue
+            group = f[name]["vars"]
+            saved = [np.asarray(group[str(i)]) for i in range(len(group))]
+            for variable, value in _optimizer_pairs(name, optimizer, saved):
+                variable.assign(value)
+            loaded.append(name)
+    return loaded
 
 
 class Checkpoint(keras.callbacks.Callback):
@@ -187,7 +253,11 @@ class Checkpoint(keras.callbacks.Callback):
         favour of the one before it. Learning rates set at `compile` win over
         the checkpoint's: a run resumed with another learning rate (say,
         after `DivergenceGuard` stopped it) trains with the new one, and
-        says so.
+        says so. That holds when the rate changes between a number and a
+        schedule too (`optimizer.lr_decay` in a recipe): the step counter and
+        the moments still come from the checkpoint. An optimizer whose state
+        cannot be mapped (another type, other layers) raises `ValueError`
+        instead of silently starting over.
         """
         rates = _learning_rates(model)
         candidates = self.checkpoints()
@@ -198,19 +268,24 @@ class Checkpoint(keras.callbacks.Callback):
         errors = []
         for path in reversed(candidates):
             try:
-                model.load_weights(os.path.join(path, WEIGHTS))
+                across = _load_weights(model, os.path.join(path, WEIGHTS))
                 with open(os.path.join(path, STATE)) as f:
                     state = json.load(f)
                 rng_path = os.path.join(path, RNG)
                 rng = None
                 if os.path.exists(rng_path) and state.get("backend") == keras.backend.backend():
                     rng = np.load(rng_path, allow_pickle=False)
+            except _OptimizerMismatch:
+                raise  # every checkpoint of the run has the same layout
             except Exception as e:  # damaged: try the previous one
                 errors.append(f"{path}: {type(e).__name__}: {e}")
                 continue
             if self.verbose:
                 print(f"Checkpoint: resumed from {path} (step {state['step']}, "
                       f"epoch {state['epoch'] + 1}, batch {state['batch']})")
+                for name in across:
+                    print(f"Checkpoint: {name} resumed with its step counter and moments; "
+                          "its learning rate changed between a number and a schedule")
             for variable, name, value in rates:
                 saved = float(keras.ops.convert_to_numpy(variable))
                 if saved != value:
