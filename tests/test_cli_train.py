@@ -194,3 +194,21 @@ def test_short_run_on_the_bundled_sample_draws_digit_like_shapes(tmp_path, capsy
     # after 25 epochs (56-64 % from epoch 10 to 20); an untrained G gives ~0 %.
     assert digit_like >= 0.4, (digit_like, predicted.tolist())
     assert kinds >= 6, predicted.tolist()
+
+
+def test_a_recipe_with_lr_decay_decays_in_the_cli(data, tmp_path, capsys, monkeypatch):
+    # The run's length must reach build_gan, or the decay is silently off.
+    from keras_gan.models import recipes
+
+    recipe = recipes.get_recipe("dcgan")
+    recipe["optimizer"]["lr_decay"] = 0.5
+    monkeypatch.setitem(recipes.RECIPES, "dcgan-decay", recipe)
+    out = tmp_path / "decay"
+    code, _, err = train(capsys, data, out, "--epochs", "2", "--recipe", "dcgan-decay")
+    assert code == 0, err
+    gan = keras.saving.load_model(str(out / "gan.keras"))
+    for opt in (gan.generator_optimizer, gan.discriminator_optimizer):
+        schedule = opt._learning_rate
+        assert isinstance(schedule, keras_gan.training.ConstantThenLinearDecay)
+        assert (schedule.total_steps, schedule.decay_steps) == (6, 3)  # 2 epochs x 3 batches
+        assert float(opt.learning_rate) == 0.0  # decayed to the end

@@ -169,8 +169,9 @@ def run(args):
     keras.utils.set_random_seed(args.seed)
     images, labels, source = load_training_data(args)
     num_classes = int(labels.max()) + 1 if labels is not None else None
+    total = args.epochs * -(-len(images) // recipe["batch_size"])  # steps of the whole run
     gan = recipes.build_gan(recipe, image_shape=images.shape[1:], num_classes=num_classes,
-                            seed=args.seed)
+                            seed=args.seed, total_steps=total)  # for optimizer.lr_decay
     ckpt_dir = os.path.join(args.out, "checkpoints")
     checkpoint = keras_gan.callbacks.Checkpoint(ckpt_dir, every_n_steps=args.checkpoint_every)
 
@@ -246,7 +247,6 @@ def run(args):
 
     save_history_plot(history, os.path.join(args.out, "history.png"),
                       title=f"keras-gan train: {recipe['name']} recipe")
-    total = args.epochs * -(-len(images) // recipe["batch_size"])
     if limit is not None and limit.expired and step < total:
         print(f"Stopped at the {args.max_minutes:g}-minute limit at step {step}; checkpoint: "
               f"{interrupt.saved}. Samples so far: {os.path.join(args.out, 'samples.png')}.\n"
