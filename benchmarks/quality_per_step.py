@@ -87,7 +87,8 @@ def main(argv=None):
         raise SystemExit(f"--set: {e}")
     keras.utils.set_random_seed(args.seed)
     conditional = bool(recipe.get("conditional"))
-    gan = recipes.build_gan(recipe, seed=args.seed, num_classes=10 if conditional else None)
+    gan = recipes.build_gan(recipe, seed=args.seed, num_classes=10 if conditional else None,
+                            total_steps=args.steps)  # the run's length, for optimizer.lr_decay
     first = 0
     if args.init_from:
         state = keras_gan.callbacks.Checkpoint(args.init_from).restore(gan)

@@ -91,3 +91,24 @@ def test_unknown_names_are_named_in_the_error():
         recipes.build_gan(recipes.get_recipe("dcgan", generator__builder="nope"))
     with pytest.raises(ValueError, match="r3"):
         recipes.build_gan(recipes.get_recipe("dcgan", penalty={"name": "r3", "args": {}}))
+
+
+@pytest.mark.once
+def test_lr_decay_needs_the_runs_length_and_builds_the_schedule():
+    r = recipes.get_recipe("dcgan")
+    r["optimizer"]["lr_decay"] = 0.25
+    with pytest.raises(ValueError, match="Received: total_steps=None"):
+        recipes.build_gan(r)  # silently constant rates before
+    gan = recipes.build_gan(r, total_steps=1000)
+    for opt in (gan.generator_optimizer, gan.discriminator_optimizer):
+        schedule = opt._learning_rate
+        assert isinstance(schedule, keras_gan.training.ConstantThenLinearDecay)
+        assert (schedule.total_steps, schedule.decay_steps) == (1000, 250)
+        assert float(schedule(750)) == pytest.approx(1e-3)
+        assert float(schedule(875)) == pytest.approx(5e-4)
+    gan = recipes.build_gan(recipes.get_recipe("dcgan"), total_steps=1000)  # no decay: a number
+    assert not isinstance(gan.generator_optimizer._learning_rate,
+                          keras_gan.training.ConstantThenLinearDecay)
+    r["optimizer"]["lr_decay"] = 1.5
+    with pytest.raises(ValueError, match="lr_decay=1.5"):
+        recipes.build_gan(r, total_steps=1000)

@@ -205,11 +205,11 @@ def build_gan(recipe, image_shape=(28, 28, 1), num_classes=None, seed=None, comp
         seed: seed of the GAN's training noise (default: the recipe's
             `seed`, if any).
         compile: compile with the recipe's Adam settings.
-        total_steps: training steps of the run. With it, a recipe whose
-            `optimizer.lr_decay` is a fraction `f` keeps its learning rates
-            for the first `1 - f` of the steps, then decays them linearly
-            to 0 (`keras_gan.training.ConstantThenLinearDecay`). Without
-            it the rates stay constant.
+        total_steps: training steps of the run; required by a recipe whose
+            `optimizer.lr_decay` is a fraction `f`, which keeps its learning
+            rates for the first `1 - f` of the steps, then decays them
+            linearly to 0 (`keras_gan.training.ConstantThenLinearDecay`).
+            Recipes without `lr_decay` ignore it.
 
     Returns:
         A `keras_gan.GAN` or `keras_gan.ConditionalGAN`.
@@ -260,9 +260,15 @@ def build_gan(recipe, image_shape=(28, 28, 1), num_classes=None, seed=None, comp
             raise ValueError(
                 f"optimizer.lr_decay must be in (0, 1]. Received: lr_decay={decay!r}"
             )
+        if decay is not None and total_steps is None:
+            raise ValueError(
+                "This recipe decays its learning rates over the last "
+                f"{float(decay):g} of the run (optimizer.lr_decay): pass the run's length "
+                "as total_steps. Received: total_steps=None"
+            )
 
         def adam(lr):
-            if decay is not None and total_steps is not None:
+            if decay is not None:
                 total = check_positive_int("total_steps", total_steps)
                 lr = ConstantThenLinearDecay(
                     lr, total_steps=total, decay_steps=max(1, round(float(decay) * total)))
