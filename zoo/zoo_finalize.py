@@ -119,7 +119,9 @@ def finalize(recipe, args):
         "loss": recipe["loss"],
         "penalty": _describe_penalty(recipe.get("penalty")),
         "optimizer": (f"Adam(G lr {opt['g_lr']}, D lr {opt['d_lr']}, betas "
-                      f"{opt['beta_1']}/{opt['beta_2']}), {recipe.get('d_steps', 1)} D step per G step"),
+                      f"{opt['beta_1']}/{opt['beta_2']}), {recipe.get('d_steps', 1)} D step per G step"
+                      + (f"; both rates decayed linearly to 0 over the last "
+                         f"{opt['lr_decay']:g} of the steps" if opt.get("lr_decay") else "")),
         "ema_decay": recipe.get("ema_decay"),
         "batch_norm": (f"statistics of the EMA generator recomputed on "
                        f"{RECALIBRATION_SAMPLES:,} of its own samples "
