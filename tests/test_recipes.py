@@ -14,7 +14,8 @@ def test_every_recipe_builds_and_trains_two_steps():
     for name in recipes.available():
         recipe = recipes.get_recipe(name)
         conditional = recipe.get("conditional", False)
-        gan = recipes.build_gan(name, num_classes=10 if conditional else None, seed=0)
+        gan = recipes.build_gan(name, num_classes=10 if conditional else None, seed=0,
+                                total_steps=2)
         assert isinstance(gan, keras_gan.ConditionalGAN if conditional else keras_gan.GAN)
         assert gan.latent_dim == recipe["latent_dim"]
         assert gan.ema_decay == recipe["ema_decay"]
