@@ -113,3 +113,17 @@ def test_lr_decay_needs_the_runs_length_and_builds_the_schedule():
     r["optimizer"]["lr_decay"] = 1.5
     with pytest.raises(ValueError, match="lr_decay=1.5"):
         recipes.build_gan(r, total_steps=1000)
+
+
+@pytest.mark.once
+def test_run_steps_counts_the_batches_of_the_run():
+    # The zoo card's count: 53 epochs of 60,000 digits in batches of 32.
+    assert recipes.run_steps("wgan-gp", 60000, 53) == 99375
+    # A short last batch is a step: as many as the batches EpochBatches yields.
+    r = recipes.get_recipe("dcgan")
+    r["batch_size"] = 32
+    stream = keras_gan.training.EpochBatches(np.zeros((70, 2), "float32"), batch_size=32)
+    assert len(stream) == 3 and len(stream[2]) == 6
+    assert recipes.run_steps(r, 70, 5) == 15
+    with pytest.raises(ValueError, match="Received: epochs=0"):
+        recipes.run_steps(r, 70, 0)

@@ -81,9 +81,9 @@ def build_gan(recipe, n_images=60000, epochs=None):
     from keras_gan.models import recipes
 
     epochs = recipe["epochs"] if epochs is None else epochs
-    total = epochs * -(-n_images // recipe["batch_size"])  # for an optimizer.lr_decay
     return recipes.build_gan(recipe, num_classes=10 if recipe["conditional"] else None,
-                             seed=recipe["seed"], total_steps=total)
+                             seed=recipe["seed"],  # total_steps: for an optimizer.lr_decay
+                             total_steps=recipes.run_steps(recipe, n_images, epochs))
 
 
 def train(recipe, args):

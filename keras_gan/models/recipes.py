@@ -7,6 +7,7 @@ docs/benchmarks.md ("Recipes"); the zoo models and `keras-gan train
 """
 
 import copy
+import math
 
 from keras_gan.validation import check_positive_int
 
@@ -196,6 +197,32 @@ def _build_model(spec, **fixed):
     if builder is None or not callable(builder):
         raise ValueError(f"Unknown model builder. Received: builder={spec['builder']!r}")
     return builder(**fixed, **spec.get("args", {}))
+
+
+def run_steps(recipe, n_images, epochs):
+    """Training steps of a run: `epochs * ceil(n_images / batch_size)`.
+
+    The length `build_gan` needs as `total_steps` for a recipe with
+    `optimizer.lr_decay`: one step per batch, the last batch of each epoch
+    possibly short (as `keras_gan.training.EpochBatches` and `fit` batch).
+
+    Args:
+        recipe: a recipe name or dict (see `get_recipe`).
+        n_images: number of training images.
+        epochs: number of passes over the images.
+
+    Returns:
+        The number of G updates of the run, an int.
+
+    Example:
+        >>> run_steps("dcgan", 60000, 40)   # batch 32
+        75000
+    """
+    if isinstance(recipe, str):
+        recipe = get_recipe(recipe)
+    n_images = check_positive_int("n_images", n_images)
+    epochs = check_positive_int("epochs", epochs)
+    return epochs * math.ceil(n_images / int(recipe["batch_size"]))
 
 
 def build_gan(recipe, image_shape=(28, 28, 1), num_classes=None, seed=None, compile=True,
