@@ -12,7 +12,9 @@ training time; start-up (building, tracing) is. Runs:
 
 - a recipe of `keras_gan.models.recipes` through `GAN.fit` (`--run LABEL
   RECIPE [KEY=VALUE ...]`, KEY a dotted recipe path, VALUE JSON), by default
-  the recipes of the zoo models;
+  the recipes of the zoo models; a recipe that decays its learning rates
+  over the last part of its steps (`optimizer.lr_decay`, as `cdcgan`) runs
+  with `optimizer.lr_decay=null`, since a time budget has no step count;
 - `tutorial-native`: the tensorflow.org tutorial in plain TensorFlow
   (zoo/baselines/tf_tutorial_dcgan.py), the comparison point.
 
@@ -81,6 +83,34 @@ def default_runs():
         if not resolve(zoo)["conditional"]:  # unconditional models only
             runs.append({"label": name, "recipe": zoo["recipe"], "overrides": {}})
     return runs
+
+
+def check_runs(runs):
+    """Refuses, before any training, a run whose recipe is unknown or decays its rates.
+
+    A recipe's `optimizer.lr_decay` decays the learning rates over the last
+    part of a run's *steps*; a run here has a wall-clock budget and no step
+    count, so the schedule has no length. Such a run is named with the
+    override that trains it at constant rates.
+    """
+    sys.path.insert(0, ROOT)
+    from keras_gan.models import recipes
+
+    for run in runs:
+        if run["recipe"] == NATIVE_TUTORIAL:
+            continue
+        try:  # as the worker resolves it
+            recipe = recipes.get_recipe(run["recipe"], **{
+                k.replace(".", "__"): v for k, v in run["overrides"].items()})
+        except ValueError as e:
+            raise SystemExit(f"--run {run['label']}: {e}")
+        decay = recipe.get("optimizer", {}).get("lr_decay")
+        if decay is not None:
+            raise SystemExit(
+                f"--run {run['label']}: recipe {run['recipe']!r} decays its learning rates "
+                "over the last part of a run's steps, and a time-budget run has no step "
+                "count: add optimizer.lr_decay=null to train it at constant rates. "
+                f"Received: optimizer.lr_decay={decay!r}")
 
 
 # ----------------------------------------------------------------- worker
@@ -349,6 +379,7 @@ def main(argv=None):
             json.dump(record, f, indent=1)
         return
     runs = parse_runs(args.run) if args.run else default_runs()
+    check_runs(runs)
     eval_at = sorted(m for m in args.eval_at if m <= args.minutes)
     if not eval_at or eval_at[-1] < args.minutes:
         eval_at.append(args.minutes)

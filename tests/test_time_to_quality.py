@@ -48,3 +48,15 @@ def test_paths_in_a_stored_record_are_relative_to_the_checkout(tmp_path):
     inside = f"{ttq.ROOT}/benchmarks/results/time_to_quality/grids"
     assert ttq._in_checkout(inside) == "benchmarks/results/time_to_quality/grids"
     assert ttq._in_checkout(str(tmp_path / "grids")) == str(tmp_path / "grids")  # outside: kept
+
+
+def test_runs_are_checked_before_any_training():
+    ttq.check_runs(ttq.parse_runs([["tutorial-native"], ["dcgan", "dcgan"]]))
+    # cdcgan decays its rates over the last fifth of a run's steps: a run
+    # with a time budget has no step count (build_gan would raise in the worker).
+    with pytest.raises(SystemExit, match=r"optimizer.lr_decay=null .*"
+                                         r"Received: optimizer.lr_decay=0.2"):
+        ttq.check_runs(ttq.parse_runs([["c", "cdcgan"]]))
+    ttq.check_runs(ttq.parse_runs([["c", "cdcgan", "optimizer.lr_decay=null"]]))
+    with pytest.raises(SystemExit, match="--run x: .*Received: recipe='nope'"):
+        ttq.check_runs(ttq.parse_runs([["x", "nope"]]))
