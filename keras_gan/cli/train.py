@@ -169,9 +169,9 @@ def run(args):
     keras.utils.set_random_seed(args.seed)
     images, labels, source = load_training_data(args)
     num_classes = int(labels.max()) + 1 if labels is not None else None
+    total = recipes.run_steps(recipe, len(images), args.epochs)  # steps of the whole run
     gan = recipes.build_gan(recipe, image_shape=images.shape[1:], num_classes=num_classes,
-                            seed=args.seed,  # total_steps: for an optimizer.lr_decay
-                            total_steps=recipes.run_steps(recipe, len(images), args.epochs))
+                            seed=args.seed, total_steps=total)  # for optimizer.lr_decay
     ckpt_dir = os.path.join(args.out, "checkpoints")
     checkpoint = keras_gan.callbacks.Checkpoint(ckpt_dir, every_n_steps=args.checkpoint_every)
 
