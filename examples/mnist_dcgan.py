@@ -108,8 +108,11 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     z = np.random.default_rng(args.seed).normal(size=(64, gan.latent_dim)).astype("float32")
 
+    ends = []  # the step at the end of each chunk: the history plot's x axis
+
     class Grid(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
+            ends.append(int(keras.ops.convert_to_numpy(gan.optimizer.iterations)))
             path = os.path.join(args.out, f"epoch_{epoch + 1:03d}.png")
             keras_gan.save_image_grid(gan.generate(z), path, nrow=8, scale=2)
 
@@ -127,8 +130,8 @@ def main(argv=None):
             images, batch_size=recipe["batch_size"], seed=args.seed, first_epoch=first_epoch,
             start_batch=start_batch, repeat=True)
         more = gan.fit(rest, epochs=steps // chunk + 1, initial_epoch=steps // chunk,
-                       steps_per_epoch=steps % chunk, callbacks=limit, verbose=verbose,
-                       shuffle=False)
+                       steps_per_epoch=steps % chunk, callbacks=[Grid()] + limit,
+                       verbose=verbose, shuffle=False)
         stopped = bool(limit) and limit[0].expired
         for k, v in more.history.items():
             history.history[k].extend(v)
@@ -160,12 +163,13 @@ def main(argv=None):
         "stopped_by_time_limit": stopped,
         "tf_enable_onednn_opts": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
         "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
+        "history_steps": ends,
     }
     with open(os.path.join(args.out, "history.json"), "w") as f:
         json.dump(record, f, indent=1)
     from keras_gan.utils.history_plot import save_history_plot
 
-    save_history_plot(history, os.path.join(args.out, "history.png"), steps_per_epoch=chunk,
+    save_history_plot(history, os.path.join(args.out, "history.png"), steps=ends,
                       title=f"{args.recipe} recipe, {record['steps']} steps")
     print(f"trained {record['steps']} steps in {elapsed:.0f}s"
           + (f" (stopped at the {args.max_minutes:g}-minute limit)" if stopped else "")

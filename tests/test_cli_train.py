@@ -66,7 +66,8 @@ def test_max_minutes_stops_with_a_checkpoint_and_the_rerun_resumes(data, tmp_pat
     assert code == 0, err
     assert "Stopped at the 1-minute limit at step 2; checkpoint: " in stdout
     assert "Resume with: " in stdout
-    assert json.loads((out / "history.json").read_text())["step"] == 2
+    record = json.loads((out / "history.json").read_text())
+    assert record["step"] == 2 and record["history_steps"] == [2]  # the plot's x: a cut epoch
     latest = (out / "checkpoints" / "latest").read_text()
     assert json.loads((out / "checkpoints" / latest / "state.json").read_text())["step"] == 2
     # The same command again (a fresh limit) continues at step 3 and, with
@@ -76,7 +77,8 @@ def test_max_minutes_stops_with_a_checkpoint_and_the_rerun_resumes(data, tmp_pat
                               "--checkpoint-every", "100")
     assert code == 0, err
     assert "Done: 6 steps." in stdout
-    assert json.loads((out / "history.json").read_text())["step"] == 6
+    record = json.loads((out / "history.json").read_text())
+    assert record["step"] == 6 and record["history_steps"] == [3, 6]
 
 
 def test_max_minutes_spent_on_the_last_step_reports_done(data, tmp_path, capsys, monkeypatch):

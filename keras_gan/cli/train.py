@@ -199,7 +199,10 @@ def run(args):
               "(Ctrl-C again to stop at once)...", file=sys.stderr, flush=True)
 
     interrupt = Interrupt()
-    callbacks = [keras_gan.callbacks.DivergenceGuard(), checkpoint,
+    ends = []  # the step at the end of each epoch (the history plot's x axis)
+    epoch_ends = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: ends.append(
+        int(keras.ops.convert_to_numpy(gan.optimizer.iterations))))
+    callbacks = [keras_gan.callbacks.DivergenceGuard(), checkpoint, epoch_ends,
                  keras_gan.callbacks.SampleGrid(os.path.join(args.out, "grids"))]
     if args.eval_every and images.shape[1:] == (28, 28, 1):
         callbacks.insert(0, keras_gan.callbacks.EvaluationCallback(
@@ -240,12 +243,13 @@ def run(args):
 
     Image.fromarray(grid.grid()).save(os.path.join(args.out, "samples.png"))
     record = {"step": step, "seconds_this_run": round(time.time() - start, 1),
-              "history": {k: [float(v) for v in vs] for k, vs in history.history.items()}}
+              "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
+              "history_steps": ends}
     with open(os.path.join(args.out, "history.json"), "w") as f:
         json.dump(record, f, indent=1)
     from keras_gan.utils.history_plot import save_history_plot
 
-    save_history_plot(history, os.path.join(args.out, "history.png"),
+    save_history_plot(history, os.path.join(args.out, "history.png"), steps=ends,
                       title=f"keras-gan train: {recipe['name']} recipe")
     if limit is not None and limit.expired and step < total:
         print(f"Stopped at the {args.max_minutes:g}-minute limit at step {step}; checkpoint: "

@@ -12,7 +12,7 @@ PANELS = (
 )
 
 
-def save_history_plot(history, path, steps_per_epoch=None, title=None):
+def save_history_plot(history, path, steps_per_epoch=None, title=None, steps=None):
     """Writes the training curves of a `fit` history as a PNG.
 
     Panels: D and G losses (and the penalty), D's mean logits on real and
@@ -26,6 +26,9 @@ def save_history_plot(history, path, steps_per_epoch=None, title=None):
         path: the `.png` to write.
         steps_per_epoch: x axis in training steps when given, else epochs.
         title: figure title.
+        steps: the training step at the end of each epoch (x axis in steps);
+            exact where epochs differ in length (a short last epoch, one cut
+            by `TimeLimit`), and used instead of `steps_per_epoch`.
 
     Returns:
         `path`.
@@ -43,6 +46,16 @@ def save_history_plot(history, path, steps_per_epoch=None, title=None):
             "Nothing to plot: the history has none of d_loss, g_loss, d_real, d_fake, fid. "
             f"Received: keys={sorted(logs)}"
         )
+    if steps is not None:
+        steps = [int(s) for s in steps]
+        lengths = {k: len(v) for k, v in logs.items()
+                   if v and k.removeprefix("val_") in {k for p in PANELS for k, _ in p[1]}}
+        bad = {k: n for k, n in lengths.items() if n != len(steps)}
+        if bad:
+            raise ValueError(
+                f"steps has one entry per epoch, {len(steps)}, but the history has "
+                f"{bad}. Received: steps={steps}"
+            )
     fig = Figure(figsize=(4.2 * len(panels), 3.4), dpi=100)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     for ax, (name, keys, ylabel) in zip(axes, panels):
@@ -51,13 +64,14 @@ def save_history_plot(history, path, steps_per_epoch=None, title=None):
                 values = logs.get(prefix + key)
                 if not values:
                     continue
-                xs = [(i + 1) * (steps_per_epoch or 1) for i in range(len(values))]
+                xs = steps if steps is not None else [
+                    (i + 1) * (steps_per_epoch or 1) for i in range(len(values))]
                 ax.plot(xs, values, style, marker="o" if len(values) < 30 else None,
                         markersize=3, label=("held-out " if prefix else "") + label)
         if name == "Sample quality":
             ax.set_yscale("log")
         ax.set_title(name)
-        ax.set_xlabel("step" if steps_per_epoch else "epoch")
+        ax.set_xlabel("step" if steps_per_epoch or steps is not None else "epoch")
         ax.set_ylabel(ylabel)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
