@@ -108,11 +108,12 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     z = np.random.default_rng(args.seed).normal(size=(64, gan.latent_dim)).astype("float32")
 
-    ends = []  # the step at the end of each chunk: the history plot's x axis
+    epoch_logs = []  # {"step": where the chunk ended, **its logs}: the history plot's points
 
     class Grid(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
-            ends.append(int(keras.ops.convert_to_numpy(gan.optimizer.iterations)))
+            step = int(keras.ops.convert_to_numpy(gan.optimizer.iterations))
+            epoch_logs.append({"step": step, **{k: float(v) for k, v in (logs or {}).items()}})
             path = os.path.join(args.out, f"epoch_{epoch + 1:03d}.png")
             keras_gan.save_image_grid(gan.generate(z), path, nrow=8, scale=2)
 
@@ -163,13 +164,13 @@ def main(argv=None):
         "stopped_by_time_limit": stopped,
         "tf_enable_onednn_opts": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
         "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
-        "history_steps": ends,
+        "epoch_logs": epoch_logs,
     }
     with open(os.path.join(args.out, "history.json"), "w") as f:
         json.dump(record, f, indent=1)
     from keras_gan.utils.history_plot import save_history_plot
 
-    save_history_plot(history, os.path.join(args.out, "history.png"), steps=ends,
+    save_history_plot(epoch_logs, os.path.join(args.out, "history.png"),
                       title=f"{args.recipe} recipe, {record['steps']} steps")
     print(f"trained {record['steps']} steps in {elapsed:.0f}s"
           + (f" (stopped at the {args.max_minutes:g}-minute limit)" if stopped else "")

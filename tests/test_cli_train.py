@@ -67,7 +67,7 @@ def test_max_minutes_stops_with_a_checkpoint_and_the_rerun_resumes(data, tmp_pat
     assert "Stopped at the 1-minute limit at step 2; checkpoint: " in stdout
     assert "Resume with: " in stdout
     record = json.loads((out / "history.json").read_text())
-    assert record["step"] == 2 and record["history_steps"] == [2]  # the plot's x: a cut epoch
+    assert record["step"] == 2 and [e["step"] for e in record["epoch_logs"]] == [2]  # a cut epoch
     latest = (out / "checkpoints" / "latest").read_text()
     assert json.loads((out / "checkpoints" / latest / "state.json").read_text())["step"] == 2
     # The same command again (a fresh limit) continues at step 3 and, with
@@ -78,7 +78,7 @@ def test_max_minutes_stops_with_a_checkpoint_and_the_rerun_resumes(data, tmp_pat
     assert code == 0, err
     assert "Done: 6 steps." in stdout
     record = json.loads((out / "history.json").read_text())
-    assert record["step"] == 6 and record["history_steps"] == [3, 6]
+    assert record["step"] == 6 and [e["step"] for e in record["epoch_logs"]] == [3, 6]
 
 
 def test_max_minutes_spent_on_the_last_step_reports_done(data, tmp_path, capsys, monkeypatch):
@@ -214,3 +214,17 @@ def test_a_recipe_with_lr_decay_decays_in_the_cli(data, tmp_path, capsys, monkey
         assert isinstance(schedule, keras_gan.training.ConstantThenLinearDecay)
         assert (schedule.total_steps, schedule.decay_steps) == (6, 3)  # 2 epochs x 3 batches
         assert float(opt.learning_rate) == 0.0  # decayed to the end
+
+
+@pytest.mark.once
+def test_fid_every_second_epoch_is_logged_at_the_steps_it_was_scored(tmp_path, capsys):
+    # The bundled MNIST sample, 64 digits: 2 steps an epoch, FID after epochs 2 and 4.
+    out = tmp_path / "eval"
+    code = main(["train", "--data", "mnist", "--max-images", "64", "--batch-size", "32",
+                 "--epochs", "4", "--eval-every", "2", "--eval-samples", "200",
+                 "--latent-dim", "8", "--out", str(out), "--verbose", "0"])
+    assert code == 0, capsys.readouterr().err
+    record = json.loads((out / "history.json").read_text())
+    assert [e["step"] for e in record["epoch_logs"]] == [2, 4, 6, 8]
+    fid = [(e["step"], e["fid"]) for e in record["epoch_logs"] if "fid" in e]
+    assert fid == list(zip([4, 8], record["history"]["fid"]))  # not at epochs 1 and 2

@@ -44,7 +44,9 @@ def test_example_writes_grid_and_models(tmp_path):
     assert curves.ndim == 3 and curves.shape[1] > curves.shape[0]  # the panels side by side
     record = json.loads((out / "history.json").read_text())
     assert record["steps"] == 1 and record["backend"] == keras.backend.backend()
-    assert record["history_steps"] == [1]  # the plot's x: the step the limit cut the chunk at
+    # The plot's points: the chunk the limit cut ends at step 1, not at --grid-every.
+    assert [e["step"] for e in record["epoch_logs"]] == [1]
+    assert record["epoch_logs"][0]["d_loss"] == record["history"]["d_loss"][0]
     assert record["stopped_by_time_limit"] is True and record["max_minutes"] == 0.0001
     # The demo turns on TensorFlow's oneDNN kernels unless told otherwise.
     assert record["tf_enable_onednn_opts"] == os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")

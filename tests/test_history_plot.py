@@ -31,21 +31,26 @@ def test_panels_follow_the_logged_keys(tmp_path):
         save_history_plot({"loss": [1.0]}, str(tmp_path / "x.png"))
 
 
-def test_steps_place_each_epoch_where_it_ended(tmp_path, monkeypatch):
-    # Chunks of 100 steps, the last cut at step 230 by a time limit: each
-    # curve's last point is at x = 230, not 300.
+def test_per_epoch_logs_place_each_point_at_its_step(tmp_path, monkeypatch):
+    # Chunks of 100 steps, the last cut at step 230 by a time limit, and FID
+    # scored every second epoch: each point at the step its epoch ended.
     from matplotlib.axes import Axes
 
     drawn = []
     plot = Axes.plot
     monkeypatch.setattr(Axes, "plot", lambda ax, xs, ys, *a, **k: (
         drawn.append((list(xs), list(ys))), plot(ax, xs, ys, *a, **k))[1])
-    losses = {"d_loss": [1.3, 1.2, 1.25], "g_loss": [0.8, 0.9, 0.85]}
-    save_history_plot(losses, str(tmp_path / "cut.png"), steps=[100, 200, 230])
-    assert drawn == [([100, 200, 230], [1.3, 1.2, 1.25]), ([100, 200, 230], [0.8, 0.9, 0.85])]
+    epoch_logs = [{"step": 100, "d_loss": 1.3, "loss": 9.0},
+                  {"step": 200, "d_loss": 1.2, "fid": 20.0},
+                  {"step": 230, "d_loss": 1.25}]
+    save_history_plot(epoch_logs, str(tmp_path / "cut.png"))
+    assert drawn == [([100, 200, 230], [1.3, 1.2, 1.25]), ([200], [20.0])]
+    # The History dict puts epoch i at i * steps_per_epoch.
     drawn.clear()
-    save_history_plot(losses, str(tmp_path / "even.png"), steps_per_epoch=100)
-    assert [xs for xs, _ in drawn] == [[100, 200, 300]] * 2
-    with pytest.raises(ValueError, match=r"steps has one entry per epoch, 2, .*"
-                                         r"'d_loss': 3.*Received: steps=\[100, 200\]"):
-        save_history_plot(losses, str(tmp_path / "x.png"), steps=[100, 200])
+    save_history_plot({"d_loss": [1.3, 1.2, 1.25]}, str(tmp_path / "even.png"),
+                      steps_per_epoch=100)
+    assert drawn == [([100, 200, 300], [1.3, 1.2, 1.25])]
+    with pytest.raises(ValueError, match=r"needs the training step.*"
+                                         r"Received: history\[1\] with keys=\['d_loss'\]"):
+        save_history_plot([{"step": 1, "d_loss": 1.0}, {"d_loss": 1.0}],
+                          str(tmp_path / "x.png"))

@@ -10,9 +10,10 @@ PANELS = (
     ("D's mean logits", [("d_real", "on real"), ("d_fake", "on fake")], "logit"),
     ("Sample quality", [("fid", "FID")], "FID (log scale)"),
 )
+PLOTTED = {prefix + key for _, keys, _ in PANELS for key, _ in keys for prefix in ("", "val_")}
 
 
-def save_history_plot(history, path, steps_per_epoch=None, title=None, steps=None):
+def save_history_plot(history, path, steps_per_epoch=None, title=None):
     """Writes the training curves of a `fit` history as a PNG.
 
     Panels: D and G losses (and the penalty), D's mean logits on real and
@@ -21,14 +22,16 @@ def save_history_plot(history, path, steps_per_epoch=None, title=None, steps=Non
     non-interactive Agg canvas; the file is written atomically.
 
     Args:
-        history: a `keras.callbacks.History`, or its `history` dict
-            (`{log key: [one value per epoch]}`).
+        history: a `keras.callbacks.History`, its `history` dict
+            (`{log key: [one value per epoch]}`), or a list of per-epoch log
+            dicts, each with the training `"step"` at which its epoch ended.
+            The list is exact where epochs differ in length (a last epoch cut
+            by `TimeLimit`, a resumed one) and where a key is logged only in
+            some epochs (an `EvaluationCallback` with `every > 1`).
         path: the `.png` to write.
-        steps_per_epoch: x axis in training steps when given, else epochs.
+        steps_per_epoch: for a `History` or dict, the x axis in training
+            steps (epoch `i` ends at step `i * steps_per_epoch`); else epochs.
         title: figure title.
-        steps: the training step at the end of each epoch (x axis in steps);
-            exact where epochs differ in length (a short last epoch, one cut
-            by `TimeLimit`), and used instead of `steps_per_epoch`.
 
     Returns:
         `path`.
@@ -36,42 +39,51 @@ def save_history_plot(history, path, steps_per_epoch=None, title=None, steps=Non
     Example:
         >>> h = gan.fit(x, epochs=10)
         >>> save_history_plot(h, "history.png", steps_per_epoch=len(x) // 32)
+        >>> # or, exact: one {"step": ..., **logs} per epoch from a callback
+        >>> save_history_plot(epoch_logs, "history.png")
     """
     from matplotlib.figure import Figure
 
-    logs = getattr(history, "history", history)
-    panels = [p for p in PANELS if any(k in logs or "val_" + k in logs for k, _ in p[1])]
+    history = getattr(history, "history", history)
+    if isinstance(history, dict):
+        scale = steps_per_epoch or 1
+        series = {k: ([(i + 1) * scale for i in range(len(v))], list(v))
+                  for k, v in history.items()}
+        xlabel = "step" if steps_per_epoch else "epoch"
+    else:
+        series = {}
+        for i, record in enumerate(history):
+            if "step" not in record:
+                raise ValueError(
+                    "Each per-epoch log dict needs the training step its epoch ended at. "
+                    f"Received: history[{i}] with keys={sorted(record)}"
+                )
+            for k, v in record.items():
+                if k in PLOTTED:
+                    xs, ys = series.setdefault(k, ([], []))
+                    xs.append(int(record["step"]))
+                    ys.append(float(v))
+        xlabel = "step"
+    panels = [p for p in PANELS if any(k in series or "val_" + k in series for k, _ in p[1])]
     if not panels:
         raise ValueError(
             "Nothing to plot: the history has none of d_loss, g_loss, d_real, d_fake, fid. "
-            f"Received: keys={sorted(logs)}"
+            f"Received: keys={sorted(series)}"
         )
-    if steps is not None:
-        steps = [int(s) for s in steps]
-        lengths = {k: len(v) for k, v in logs.items()
-                   if v and k.removeprefix("val_") in {k for p in PANELS for k, _ in p[1]}}
-        bad = {k: n for k, n in lengths.items() if n != len(steps)}
-        if bad:
-            raise ValueError(
-                f"steps has one entry per epoch, {len(steps)}, but the history has "
-                f"{bad}. Received: steps={steps}"
-            )
     fig = Figure(figsize=(4.2 * len(panels), 3.4), dpi=100)
     axes = fig.subplots(1, len(panels), squeeze=False)[0]
     for ax, (name, keys, ylabel) in zip(axes, panels):
         for key, label in keys:
             for prefix, style in (("", "-"), ("val_", "--")):
-                values = logs.get(prefix + key)
+                xs, values = series.get(prefix + key, ((), ()))
                 if not values:
                     continue
-                xs = steps if steps is not None else [
-                    (i + 1) * (steps_per_epoch or 1) for i in range(len(values))]
                 ax.plot(xs, values, style, marker="o" if len(values) < 30 else None,
                         markersize=3, label=("held-out " if prefix else "") + label)
         if name == "Sample quality":
             ax.set_yscale("log")
         ax.set_title(name)
-        ax.set_xlabel("step" if steps_per_epoch or steps is not None else "epoch")
+        ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
