@@ -80,7 +80,16 @@ def default_runs():
 
     runs = [{"label": NATIVE_TUTORIAL, "recipe": NATIVE_TUTORIAL, "overrides": {}}]
     for name, zoo in zoo_recipes().items():
-        if not resolve(zoo)["conditional"]:  # unconditional models only
+        recipe = resolve(zoo)
+        if recipe["conditional"]:  # unconditional models only
+            continue
+        if recipe["optimizer"].get("lr_decay") is not None:
+            # Its rates decay over the last part of a run's steps; a time
+            # budget has none: the same recipe at constant rates (the zoo
+            # run up to where its decay starts), labelled as such.
+            runs.append({"label": f"{name}-constant-lr", "recipe": zoo["recipe"],
+                         "overrides": {"optimizer.lr_decay": None}})
+        else:
             runs.append({"label": name, "recipe": zoo["recipe"], "overrides": {}})
     return runs
 

@@ -60,3 +60,15 @@ def test_runs_are_checked_before_any_training():
     ttq.check_runs(ttq.parse_runs([["c", "cdcgan", "optimizer.lr_decay=null"]]))
     with pytest.raises(SystemExit, match="--run x: .*Received: recipe='nope'"):
         ttq.check_runs(ttq.parse_runs([["x", "nope"]]))
+
+
+def test_default_runs_train_a_decaying_zoo_recipe_at_constant_rates(monkeypatch):
+    from keras_gan.models import recipes
+
+    labels = [r["label"] for r in ttq.default_runs()]
+    assert labels == ["tutorial-native", "mnist-dcgan", "mnist-wgan-gp"]  # not the conditional
+    monkeypatch.setitem(recipes.RECIPES["wgan-gp"]["optimizer"], "lr_decay", 0.2)
+    runs = ttq.default_runs()
+    assert runs[2] == {"label": "mnist-wgan-gp-constant-lr", "recipe": "wgan-gp",
+                       "overrides": {"optimizer.lr_decay": None}}
+    ttq.check_runs(runs)  # accepted
