@@ -156,11 +156,15 @@ def finalize(recipe, args):
              "## How it was made", "",
              f"Retrain with `python zoo/{name}/train.py --data mnist.npz"
              + "".join(f" --set {item}" for item in recipe.get("overrides", [])) + "` "
-             "(fixed seed; rerun the same command to resume after an interruption). The "
-             "recipe's settings were chosen by measured ablations at equal wall time, and "
-             "the tensorflow.org DCGAN tutorial is compared with it on the same machine: "
-             "see the Benchmarks page of the keras_gan docs (\"Recipes\" and "
-             "\"Time to quality\")."]
+             "(fixed seed; rerun the same command to resume after an interruption). "
+             + ("The recipe's settings were chosen by measured ablations at equal steps: "
+                "see the Benchmarks page of the keras_gan docs (\"A deeper generator, and "
+                "more steps\")."
+                if recipe.get("conditional") else
+                "The recipe's settings were chosen by measured ablations at equal wall time, "
+                "and the tensorflow.org DCGAN tutorial is compared with it on the same "
+                "machine: see the Benchmarks page of the keras_gan docs (\"Recipes\" and "
+                "\"Time to quality\").")]
     card = keras_gan.zoo.model_card(
         G, name, recipe["description"], training=training, metrics=metrics,
         repo_id=None, notes="\n".join(notes), hub_repo=f"keras-gan/{name}")
@@ -177,7 +181,8 @@ def finalize(recipe, args):
         "conditional": bool(recipe.get("conditional")),
         "files": digests,
         "metrics": metrics,
-        "training": dict({k: training[k] for k in ("epochs", "steps", "backend", "wall_time")},
+        "training": dict({k: training[k] for k in ("epochs", "steps", "backend", "wall_time",
+                                                    "hardware")},
                          wall_seconds=record["wall_seconds"]),
         "date": datetime.date.today().isoformat(),
     }

@@ -101,12 +101,12 @@ BENCHMARKS = os.path.join(ROOT, "docs", "benchmarks.md")
 
 def times_block():
     table = load_presets()
-    lines = [TIMES_BEGIN, "", "| model | epochs | steps | wall time | steps/s |",
-             "|---|---:|---:|---:|---:|"]
+    lines = [TIMES_BEGIN, "", "| model | epochs | steps | wall time | steps/s | hardware |",
+             "|---|---:|---:|---:|---:|---|"]
     for name, e in sorted(table.items()):
         t = e["training"]
         lines.append(f"| `{name}` | {t['epochs']} | {t['steps']:,} | {t['wall_time']} | "
-                     f"{t['steps'] / t['wall_seconds']:.2f} |")
+                     f"{t['steps'] / t['wall_seconds']:.2f} | {t.get('hardware', '–')} |")
     return "\n".join(lines + ["", TIMES_END])
 
 
