@@ -55,6 +55,8 @@ def test_diverged_run_resumes_from_last_good_checkpoint_with_a_changed_setting(t
     assert "generator learning rate 0.0001 (the checkpoint had 0.001)" in out
     record = json.loads((tmp_path / "work" / "train_record.json").read_text())
     assert record["steps"] == 6
+    # Three commands, three runs in the card's wall-time note (not one per fit call).
+    assert json.loads((tmp_path / "work" / "timing.json").read_text())["runs"] == 3
     gan = keras.saving.load_model(str(tmp_path / "work" / "gan.keras"))
     assert not keras_gan.callbacks.checkpoint.nonfinite_weights(gan)
     # The new learning rate is the one that trained after the resume.

@@ -131,14 +131,16 @@ def train(recipe, args):
         def on_epoch_end(self, epoch, logs=None):
             self._record()
 
-        def on_train_begin(self, logs=None):
+        def on_train_begin(self, logs=None):  # once per fit call: a resume makes two
             self.t = time.time()
             self.batches = 0
-            timing["runs"] += 1
 
     print(f"[{recipe['name']}] backend={keras.backend.backend()} images={len(images)} "
           f"epochs={args.epochs}", flush=True)
     labels = y if recipe.get("conditional") else None
+    timing["runs"] += 1  # this process: one run, however many fit calls resuming takes
+    with open(timing_path, "w") as f:
+        json.dump(timing, f)
     history = gan.fit(images, labels, epochs=args.epochs, batch_size=recipe["batch_size"],
                       callbacks=callbacks + [Clock()], verbose=2)
     gan.save(os.path.join(args.work, "gan.keras"))
