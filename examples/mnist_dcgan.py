@@ -108,12 +108,12 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     z = np.random.default_rng(args.seed).normal(size=(64, gan.latent_dim)).astype("float32")
 
-    epoch_logs = []  # {"step": where the chunk ended, **its logs}: the history plot's points
+    # Each chunk's logs and the step it ended at, across both fit calls below:
+    # the history plot's points.
+    step_history = keras_gan.callbacks.StepHistory()
 
     class Grid(keras.callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
-            step = int(keras.ops.convert_to_numpy(gan.optimizer.iterations))
-            epoch_logs.append({"step": step, **{k: float(v) for k, v in (logs or {}).items()}})
             path = os.path.join(args.out, f"epoch_{epoch + 1:03d}.png")
             keras_gan.save_image_grid(gan.generate(z), path, nrow=8, scale=2)
 
@@ -122,7 +122,7 @@ def main(argv=None):
     start = time.time()
     verbose = 2 if not sys.stdout.isatty() else "auto"
     history = gan.fit(stream, epochs=steps // chunk, steps_per_epoch=chunk,
-                      callbacks=[Grid()] + limit, verbose=verbose, shuffle=False)
+                      callbacks=[Grid(), step_history] + limit, verbose=verbose, shuffle=False)
     stopped = bool(limit) and limit[0].expired
     if steps % chunk and not stopped:  # the rest, from where the stream stopped
         done = steps - steps % chunk
@@ -131,7 +131,7 @@ def main(argv=None):
             images, batch_size=recipe["batch_size"], seed=args.seed, first_epoch=first_epoch,
             start_batch=start_batch, repeat=True)
         more = gan.fit(rest, epochs=steps // chunk + 1, initial_epoch=steps // chunk,
-                       steps_per_epoch=steps % chunk, callbacks=[Grid()] + limit,
+                       steps_per_epoch=steps % chunk, callbacks=[Grid(), step_history] + limit,
                        verbose=verbose, shuffle=False)
         stopped = bool(limit) and limit[0].expired
         for k, v in more.history.items():
@@ -164,13 +164,13 @@ def main(argv=None):
         "stopped_by_time_limit": stopped,
         "tf_enable_onednn_opts": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
         "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
-        "epoch_logs": epoch_logs,
+        "epoch_logs": step_history.history,
     }
     with open(os.path.join(args.out, "history.json"), "w") as f:
         json.dump(record, f, indent=1)
     from keras_gan.utils.history_plot import save_history_plot
 
-    save_history_plot(epoch_logs, os.path.join(args.out, "history.png"),
+    save_history_plot(step_history, os.path.join(args.out, "history.png"),
                       title=f"{args.recipe} recipe, {record['steps']} steps")
     print(f"trained {record['steps']} steps in {elapsed:.0f}s"
           + (f" (stopped at the {args.max_minutes:g}-minute limit)" if stopped else "")

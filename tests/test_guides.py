@@ -227,8 +227,9 @@ def check_dcgan(ns, out):
     np.testing.assert_allclose(ns["again"], ns["samples"], atol=1e-5)
     assert int(ns["gan"].optimizer.iterations) == math.ceil(N_DIGITS / 128)
     # One epoch: its logs, at the step it ended, as fit's History has them.
-    assert [e["step"] for e in ns["epoch_logs"]] == [math.ceil(N_DIGITS / 128)]
-    assert ns["epoch_logs"][0]["d_loss"] == ns["history"].history["d_loss"][0]
+    logs = ns["step_history"].history
+    assert [e["step"] for e in logs] == [math.ceil(N_DIGITS / 128)]
+    assert logs[0]["d_loss"] == ns["history"].history["d_loss"][0]
 
 
 def check_wgan_gp(ns, out):

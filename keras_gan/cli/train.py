@@ -199,14 +199,8 @@ def run(args):
               "(Ctrl-C again to stop at once)...", file=sys.stderr, flush=True)
 
     interrupt = Interrupt()
-    epoch_logs = []  # {"step": where the epoch ended, **its logs}: the history plot's points
-
-    def log_epoch(epoch, logs):
-        step = int(keras.ops.convert_to_numpy(gan.optimizer.iterations))
-        epoch_logs.append({"step": step, **{k: float(v) for k, v in (logs or {}).items()}})
-
-    epoch_ends = keras.callbacks.LambdaCallback(on_epoch_end=log_epoch)
-    callbacks = [keras_gan.callbacks.DivergenceGuard(), checkpoint, epoch_ends,
+    step_history = keras_gan.callbacks.StepHistory()  # the history plot's points
+    callbacks = [keras_gan.callbacks.DivergenceGuard(), checkpoint, step_history,
                  keras_gan.callbacks.SampleGrid(os.path.join(args.out, "grids"))]
     if args.eval_every and images.shape[1:] == (28, 28, 1):
         callbacks.insert(0, keras_gan.callbacks.EvaluationCallback(
@@ -248,12 +242,12 @@ def run(args):
     Image.fromarray(grid.grid()).save(os.path.join(args.out, "samples.png"))
     record = {"step": step, "seconds_this_run": round(time.time() - start, 1),
               "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
-              "epoch_logs": epoch_logs}
+              "epoch_logs": step_history.history}
     with open(os.path.join(args.out, "history.json"), "w") as f:
         json.dump(record, f, indent=1)
     from keras_gan.utils.history_plot import save_history_plot
 
-    save_history_plot(epoch_logs, os.path.join(args.out, "history.png"),
+    save_history_plot(step_history, os.path.join(args.out, "history.png"),
                       title=f"keras-gan train: {recipe['name']} recipe")
     if limit is not None and limit.expired and step < total:
         print(f"Stopped at the {args.max_minutes:g}-minute limit at step {step}; checkpoint: "

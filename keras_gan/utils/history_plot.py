@@ -23,7 +23,8 @@ def save_history_plot(history, path, steps_per_epoch=None, title=None):
 
     Args:
         history: a `keras.callbacks.History`, its `history` dict
-            (`{log key: [one value per epoch]}`), or a list of per-epoch log
+            (`{log key: [one value per epoch]}`), a
+            `keras_gan.callbacks.StepHistory`, or its list of per-epoch log
             dicts, each with the training `"step"` at which its epoch ended.
             The list is exact where epochs differ in length (a last epoch cut
             by `TimeLimit`, a resumed one) and where a key is logged only in
@@ -39,8 +40,10 @@ def save_history_plot(history, path, steps_per_epoch=None, title=None):
     Example:
         >>> h = gan.fit(x, epochs=10)
         >>> save_history_plot(h, "history.png", steps_per_epoch=len(x) // 32)
-        >>> # or, exact: one {"step": ..., **logs} per epoch from a callback
-        >>> save_history_plot(epoch_logs, "history.png")
+        >>> # or, exact: each epoch at the step it ended
+        >>> steps = keras_gan.callbacks.StepHistory()
+        >>> gan.fit(x, epochs=10, callbacks=[steps])
+        >>> save_history_plot(steps, "history.png")
     """
     from matplotlib.figure import Figure
 
