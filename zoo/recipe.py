@@ -110,6 +110,10 @@ def train(recipe, args):
         with open(timing_path) as f:
             timing = json.load(f)
 
+    def save_timing():
+        with open(timing_path, "w") as f:
+            json.dump(timing, f)
+
     class Clock(keras.callbacks.Callback):
         """Adds up training wall time across resumed runs (timing.json), at
         every checkpoint and epoch end, and the highest 1-minute load average
@@ -120,8 +124,7 @@ def train(recipe, args):
             timing["seconds"] += now - self.t
             self.t = now
             timing["max_load"] = round(max(timing.get("max_load", 0.0), os.getloadavg()[0]), 2)
-            with open(timing_path, "w") as f:
-                json.dump(timing, f)
+            save_timing()
 
         def on_train_batch_end(self, batch, logs=None):
             self.batches += 1
@@ -139,8 +142,7 @@ def train(recipe, args):
           f"epochs={args.epochs}", flush=True)
     labels = y if recipe.get("conditional") else None
     timing["runs"] += 1  # this process: one run, however many fit calls resuming takes
-    with open(timing_path, "w") as f:
-        json.dump(timing, f)
+    save_timing()
     history = gan.fit(images, labels, epochs=args.epochs, batch_size=recipe["batch_size"],
                       callbacks=callbacks + [Clock()], verbose=2)
     gan.save(os.path.join(args.work, "gan.keras"))
