@@ -10,14 +10,15 @@ class StepHistory(keras.callbacks.Callback):
     only implied by its index: wrong when epochs differ in length (a last
     epoch cut by `TimeLimit`, a resumed one), when a key is logged only in
     some epochs (an `EvaluationCallback` with `every > 1`), or when a run is
-    split into several `fit` calls. This callback stores one dict per epoch,
-    `{"step": model.optimizer.iterations, **logs}`, and keeps adding to the
-    same list across `fit` calls that reuse the instance.
+    split into several `fit` calls. This callback stores one dict per epoch:
+    the epoch's logs plus a `step` key, `model.optimizer.iterations` at the
+    epoch's end. It keeps adding to the same list across `fit` calls that
+    reuse the instance.
     `keras_gan.save_history_plot` draws it at the recorded steps.
 
     Attributes:
         history: the list of per-epoch dicts, oldest first; values are
-            Python floats, `"step"` an int.
+            Python floats, `step` an int.
 
     Example:
         >>> steps = StepHistory()
