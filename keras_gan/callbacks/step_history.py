@@ -23,7 +23,8 @@ class StepHistory(keras.callbacks.Callback):
     Example:
         >>> steps = StepHistory()
         >>> gan.fit(images, epochs=5, batch_size=32, callbacks=[steps])
-        >>> steps.history[-1]["step"]  # 5 epochs of batches
+        >>> last = steps.history[-1]
+        >>> last["step"]  # 5 epochs of batches
         >>> keras_gan.save_history_plot(steps, "history.png")
     """
 
