@@ -143,8 +143,9 @@ def keep_freed_memory():
 
     The first generator-backed `tf.data` pipeline (Keras' input for a
     `PyDataset`, such as `keras_gan.training.EpochBatches`) sets glibc's trim
-    threshold to 128 KB, which also fixes the mmap threshold at 128 KB. Every
-    tensor buffer of 128 KB or more is then mmapped and unmapped anew and its
+    threshold to 128 KB, which also freezes glibc's mmap threshold where it
+    stands: 128 KB unless a larger mapped block was freed before. Every
+    tensor buffer above it is then mmapped and unmapped anew and its
     pages faulted in again at every step; on a 2-core VM that was half the
     CPU time (docs/design.md, "TensorFlow's malloc patch"). This triggers the
     patch, then sets the thresholds to 64 MB (mmap) and 256 MB (trim), so
