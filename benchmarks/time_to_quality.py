@@ -94,6 +94,14 @@ def default_runs():
     return runs
 
 
+def resolve_run(run):
+    """The recipe a run trains: its named recipe with its `KEY=VALUE` overrides."""
+    from keras_gan.models import recipes
+
+    return recipes.get_recipe(run["recipe"], **{
+        k.replace(".", "__"): v for k, v in run["overrides"].items()})
+
+
 def check_runs(runs):
     """Refuses, before any training, a run whose recipe is unknown or decays its rates.
 
@@ -103,14 +111,12 @@ def check_runs(runs):
     override that trains it at constant rates.
     """
     sys.path.insert(0, ROOT)
-    from keras_gan.models import recipes
 
     for run in runs:
         if run["recipe"] == NATIVE_TUTORIAL:
             continue
-        try:  # as the worker resolves it
-            recipe = recipes.get_recipe(run["recipe"], **{
-                k.replace(".", "__"): v for k, v in run["overrides"].items()})
+        try:
+            recipe = resolve_run(run)
         except ValueError as e:
             raise SystemExit(f"--run {run['label']}: {e}")
         decay = recipe.get("optimizer", {}).get("lr_decay")
@@ -176,8 +182,7 @@ def worker(spec):
 def _run_recipe(spec, eval_at, score, keras, keras_gan):
     from keras_gan.models import recipes
 
-    recipe = recipes.get_recipe(spec["recipe"], **{
-        k.replace(".", "__"): v for k, v in spec["overrides"].items()})
+    recipe = resolve_run(spec)
     keras.utils.set_random_seed(spec["seed"])
     x, _, _ = keras_gan.data.load_mnist(spec["data"])
     images = keras_gan.data.to_gan_range(x)
