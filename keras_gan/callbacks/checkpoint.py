@@ -2,7 +2,6 @@
 
 import json
 import os
-import re
 import shutil
 import time
 import warnings
@@ -60,6 +59,7 @@ def _learning_rates(model):
 
 
 _SKIPPED = "Skipping variable loading for optimizer"
+_BASE_LOAD = keras.optimizers.Optimizer.load_own_variables
 
 
 class _OptimizerMismatch(ValueError):
@@ -93,34 +93,44 @@ def _optimizer_pairs(name, optimizer, saved):
     return pairs
 
 
-def _load_weights(model, path):
-    """`model.load_weights(path)`, also across a learning rate changed between
-    a number and a schedule (which Keras skips with a warning, silently
-    restarting the optimizer). Returns the names of optimizers so loaded."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model.load_weights(path)
-    skipped = [w for w in caught if _SKIPPED in str(w.message)]
-    for w in caught:
-        if w not in skipped:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    names = {re.search(r"optimizer '([^']*)'", str(w.message)).group(1) for w in skipped}
-    if not names:
-        return []
+def _saved_optimizers(model, path):
+    """`{name: saved arrays}` for each of the model's optimizers whose saved
+    state holds another number of variables than the live one."""
     import h5py  # a Keras dependency; only needed here
 
-    loaded = []
+    found = {}
     with h5py.File(path, "r") as f:
         for name in f.keys():
             optimizer = getattr(model, name, None)
-            if getattr(optimizer, "name", None) not in names or "vars" not in f[name]:
-                continue
+            if (not isinstance(optimizer, keras.optimizers.Optimizer) or "vars" not in f[name]
+                    or type(optimizer).load_own_variables is not _BASE_LOAD):
+                continue  # not an optimizer that Keras loads by position
             group = f[name]["vars"]
-            saved = [np.asarray(group[str(i)]) for i in range(len(group))]
-            for variable, value in _optimizer_pairs(name, optimizer, saved):
-                variable.assign(value)
-            loaded.append(name)
-    return loaded
+            if len(group) != len(optimizer.variables):
+                found[name] = [np.asarray(group[str(i)]) for i in range(len(group))]
+    return found
+
+
+def _load_weights(model, path):
+    """`model.load_weights(path)`, also across a learning rate changed between
+    a number and a schedule (which Keras skips with a warning, silently
+    restarting the optimizer). Returns the names of optimizers so loaded.
+
+    The mismatch is found from the file's layout before anything is loaded;
+    Keras' warning about it is then expected and not shown again.
+    """
+    pairs = {name: _optimizer_pairs(name, getattr(model, name), saved)
+             for name, saved in _saved_optimizers(model, path).items()}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.load_weights(path)
+    for w in caught:
+        if not (pairs and _SKIPPED in str(w.message)):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    for name in pairs:
+        for variable, value in pairs[name]:
+            variable.assign(value)
+    return list(pairs)
 
 
 class Checkpoint(keras.callbacks.Callback):
