@@ -161,15 +161,21 @@ def train(recipe, args):
           flush=True)
 
 
-def main(zoo, argv=None):
-    args = parse_args(zoo, argv)
-    recipe = resolve(zoo, args.set)
-    os.environ["KERAS_BACKEND"] = args.backend
+def set_environment(backend):
+    """The backend and TensorFlow settings the zoo trains and scores with;
+    call before Keras is imported."""
+    os.environ["KERAS_BACKEND"] = backend
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     # oneDNN kernels on every x86 CPU, not only AVX-512 VNNI ones
     # (docs/design.md, "TensorFlow's oneDNN switch"); set 0 to opt out.
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
     sys.path.insert(0, ROOT)
+
+
+def main(zoo, argv=None):
+    args = parse_args(zoo, argv)
+    recipe = resolve(zoo, args.set)
+    set_environment(args.backend)
     if not args.finalize_only:
         train(recipe, args)
     if not args.train_only:

@@ -25,14 +25,14 @@ def main(argv=None):
     p.add_argument("train_py", help="the zoo model's train.py")
     p.add_argument("checkpoint", help="a ckpt-<step> folder written by keras_gan's Checkpoint")
     p.add_argument("--epochs", type=int, help="the run's epochs (default: the recipe's)")
-    p.add_argument("--data", default=os.path.join(HERE, "..", "..", "shared", "data", "mnist.npz"))
+    p.add_argument("--data", default=os.path.join(HERE, "..", "..", "shared", "data", "mnist.npz"),
+                   help="mnist.npz with the MNIST test digits")
     p.add_argument("--backend", default="tensorflow", choices=["tensorflow", "jax", "torch"])
     args = p.parse_args(argv)
-    os.environ["KERAS_BACKEND"] = args.backend
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")  # as the recipe trains
     sys.path.insert(0, HERE)
-    from recipe import build_gan, resolve  # noqa: E402  (zoo/recipe.py)
+    from recipe import build_gan, resolve, set_environment  # noqa: E402  (zoo/recipe.py)
+
+    set_environment(args.backend)  # as the recipe trains
     from zoo_finalize import score_ema_generator  # noqa: E402
 
     spec = importlib.util.spec_from_file_location("zoo_train", args.train_py)
