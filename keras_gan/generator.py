@@ -14,6 +14,26 @@ from keras_gan.validation import check_positive_int
 RECALIBRATION_SAMPLES = 8192
 
 
+def _zoo():
+    """`keras_gan.zoo`, imported on first use.
+
+    The zoo builds on `Generator` (it loads, saves and publishes them), so
+    this module never imports it at load time: this is the one place the
+    preset methods reach it.
+    """
+    import importlib
+
+    return importlib.import_module("keras_gan.zoo")
+
+
+def _embedding_classes(model):
+    """`input_dim` of the first `Embedding` layer in `model` (its classes), or None."""
+    for layer in model._flatten_layers(include_self=False):
+        if isinstance(layer, keras.layers.Embedding):
+            return int(layer.input_dim)
+    return None
+
+
 @keras.saving.register_keras_serializable(package="keras_gan")
 class Generator(keras.Model):
     """A standalone generator: the network plus what is needed to sample from it.
@@ -74,32 +94,76 @@ class Generator(keras.Model):
         return tuple(self.network.outputs[0].shape[1:])
 
     @classmethod
-    def from_gan(cls, gan, use_ema=None, name=None):
-        """The generator of a trained `GAN` or `ConditionalGAN`.
+    def from_gan(cls, gan, use_ema=None, name=None, labels=None):
+        """A `Generator` from a trained GAN, a generator model or a `Generator`.
+
+        The one conversion keras_gan uses wherever a generator is expected
+        (`GAN.generate`, the evaluator, the zoo, the CLI).
 
         Args:
-            gan: a `keras_gan.GAN`.
-            use_ema: take the EMA generator (default: when the GAN has one).
+            gan: a `keras_gan.GAN` / `ConditionalGAN` (its EMA generator by
+                default), a `Generator` (returned as it is), or a plain
+                generator `keras.Model` taking noise `(N, latent_dim)` or
+                `[noise, labels]` (its latent size is read from its input; the
+                number of classes from its `Embedding` layer, else from
+                `labels`).
+            use_ema: GANs only: take the EMA generator (default: when the
+                GAN has one).
             name: model name (default: the network's).
+            labels: plain conditional models without an `Embedding` layer:
+                the labels that will be asked for, to size `num_classes`.
 
         Returns:
-            A `Generator` sharing the GAN's network weights.
+            A `Generator` sharing the network's weights.
+
+        Example:
+            >>> G = keras_gan.Generator.from_gan(gan)      # EMA copy if any
+            >>> G = keras_gan.Generator.from_gan(gan, use_ema=False)
         """
-        if use_ema is None:
-            use_ema = gan.generator_ema is not None
-        network = gan.generator_ema if use_ema else gan.generator
-        if network is None:
-            raise ValueError(
-                "use_ema=True but this GAN keeps no EMA generator; construct it with "
-                "ema_decay=0.999. Received: use_ema=True"
+        if isinstance(gan, Generator):
+            if use_ema:
+                raise ValueError(
+                    "use_ema applies to keras_gan.GAN objects, not to a Generator. "
+                    "Received: use_ema=True"
+                )
+            return gan
+        if hasattr(gan, "generator_ema") and hasattr(gan, "latent_dim"):  # a keras_gan.GAN
+            if use_ema is None:
+                use_ema = gan.generator_ema is not None
+            network = gan.generator_ema if use_ema else gan.generator
+            if network is None:
+                raise ValueError(
+                    "use_ema=True but this GAN keeps no EMA generator; construct it with "
+                    "ema_decay=0.999. Received: use_ema=True"
+                )
+            return cls(
+                network,
+                latent_dim=gan.latent_dim,
+                num_classes=getattr(gan, "num_classes", None),
+                data_range=gan.data_range,
+                name=name or network.name,
             )
-        return cls(
-            network,
-            latent_dim=gan.latent_dim,
-            num_classes=getattr(gan, "num_classes", None),
-            data_range=gan.data_range,
-            name=name or network.name,
-        )
+        if not isinstance(gan, keras.Model):
+            raise TypeError(
+                "Expected a keras_gan.GAN, a keras_gan.Generator or a generator "
+                f"keras.Model. Received: {type(gan).__name__}"
+            )
+        if use_ema:
+            raise ValueError(
+                "use_ema applies to keras_gan.GAN objects only. Received: use_ema=True"
+            )
+        num_classes = None
+        if len(gan.inputs) == 2:
+            num_classes = _embedding_classes(gan)
+            if num_classes is None and labels is None:
+                raise ValueError(
+                    "This generator takes labels; pass labels=... (one class per "
+                    "sample). Received: labels=None"
+                )
+            if num_classes is None:
+                num_classes = max(2, int(np.max(labels)) + 1)
+        return cls(gan, latent_dim=int(gan.inputs[0].shape[-1]), num_classes=num_classes,
+                   name=name or gan.name)
 
     def call(self, inputs, training=False):
         return self.network(inputs, training=training)
@@ -252,9 +316,7 @@ class Generator(keras.Model):
             >>> G = keras_gan.Generator.from_preset("mnist-dcgan")
             >>> G = keras_gan.Generator.from_preset("hf://me/my-gan@v1")
         """
-        from keras_gan.zoo.load import load
-
-        return load(preset, revision=revision, **kwargs)
+        return _zoo().load(preset, revision=revision, **kwargs)
 
     def save_to_preset(self, folder, card=None, grid=True):
         """Writes this generator as a preset folder (what a Hub repo of it holds).
@@ -275,9 +337,7 @@ class Generator(keras.Model):
             >>> G.save_to_preset("my-gan")
             >>> keras_gan.Generator.from_preset("my-gan")
         """
-        from keras_gan.zoo.hub_folder import save_folder
-
-        save_folder(self, folder, card=card, grid=grid)
+        _zoo().save_folder(self, folder, card=card, grid=grid)
         return folder
 
     def push_to_hub(self, repo_id, token=None, private=False, commit_message=None, card=None,
@@ -298,9 +358,7 @@ class Generator(keras.Model):
         Example:
             >>> handle = G.push_to_hub("me/my-mnist-gan")
         """
-        from keras_gan.zoo.publish import publish
-
-        handle, _ = publish(self, repo_id, token=token, private=private,
+        handle, _ = _zoo().publish(self, repo_id, token=token, private=private,
                             commit_message=commit_message, card=card, endpoint=endpoint)
         return handle
 

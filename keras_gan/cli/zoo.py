@@ -56,13 +56,12 @@ def _format_list(models):
 def _load_saved(path, no_ema):
     from keras_gan.cli.evaluate import _load_model
     from keras_gan.generator import Generator
-    from keras_gan.zoo.hub_folder import as_generator
 
     if not os.path.isfile(path):
         raise FileNotFoundError(f"No such model file. Received: MODEL={path!r}")
     model = _load_model(path)
     if isinstance(model, Generator) or hasattr(model, "generator"):
-        return as_generator(model, use_ema=False if no_ema else None)
+        return Generator.from_gan(model, use_ema=False if no_ema else None)
     raise ValueError(
         "MODEL must be a saved keras_gan GAN or Generator (a bare generator network "
         "does not record its latent size and classes). Received: "

@@ -1,15 +1,8 @@
 """Drawing a fixed, seeded set of samples from a GAN or a generator model."""
 
-import keras
 import numpy as np
 
 from keras_gan.validation import check_positive_int
-
-
-def _is_gan(obj):
-    from keras_gan.gan import GAN
-
-    return isinstance(obj, GAN)
 
 
 def balanced_labels(n, num_classes):
@@ -60,13 +53,6 @@ def labels_in_shares(n, data_labels, num_classes=None):
     return np.repeat(np.arange(num_classes), counts).astype("int32")
 
 
-def _embedding_classes(model):
-    for layer in model._flatten_layers(include_self=False):
-        if isinstance(layer, keras.layers.Embedding):
-            return int(layer.input_dim)
-    return None
-
-
 def draw_samples(generator, n_samples, seed=0, labels=None, batch_size=500, use_ema=None,
                  verbose=0):
     """`(images, labels, data_range)` drawn from `generator` with a fixed seed.
@@ -87,12 +73,7 @@ def draw_samples(generator, n_samples, seed=0, labels=None, batch_size=500, use_
     """
     from keras_gan.generator import Generator
 
-    if _is_gan(generator):
-        generator = generator.as_generator(use_ema)
-    elif use_ema:
-        raise ValueError("use_ema applies to keras_gan.GAN objects only. Received: use_ema=True")
-    if not isinstance(generator, Generator):
-        generator = _as_generator(generator, labels)
+    generator = Generator.from_gan(generator, use_ema=use_ema, labels=labels)
     if generator.conditional and labels is None:
         labels = balanced_labels(n_samples, generator.num_classes)
     if labels is not None:
@@ -104,26 +85,3 @@ def draw_samples(generator, n_samples, seed=0, labels=None, batch_size=500, use_
     images = generator.generate(n_samples, labels=labels, seed=seed, batch_size=batch_size,
                                 verbose=verbose)
     return images, labels, generator.data_range or (-1.0, 1.0)
-
-
-def _as_generator(model, labels):
-    """A plain generator `keras.Model` (noise, or [noise, labels]) as a `Generator`."""
-    from keras_gan.generator import Generator
-
-    if not isinstance(model, keras.Model):
-        raise ValueError(
-            "Expected a keras_gan.GAN or a generator keras.Model. "
-            f"Received: generator={type(model).__name__}"
-        )
-    inputs = model.inputs
-    num_classes = None
-    if len(inputs) == 2:
-        num_classes = _embedding_classes(model)
-        if num_classes is None and labels is None:
-            raise ValueError(
-                "This generator takes labels; pass labels=... (one class per sample). "
-                "Received: labels=None"
-            )
-        if num_classes is None:
-            num_classes = max(2, int(np.max(labels)) + 1)
-    return Generator(model, latent_dim=int(inputs[0].shape[-1]), num_classes=num_classes)

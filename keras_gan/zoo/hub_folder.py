@@ -39,18 +39,6 @@ def sha256_file(path, chunk=1 << 20):
     return h.hexdigest()
 
 
-def as_generator(model, use_ema=None):
-    """A `Generator` from a `Generator` or a trained `GAN`."""
-    if isinstance(model, Generator):
-        return model
-    if hasattr(model, "generator") and hasattr(model, "latent_dim"):
-        return Generator.from_gan(model, use_ema=use_ema)
-    raise TypeError(
-        "Expected a keras_gan.Generator or a trained keras_gan.GAN. "
-        f"Received: model={type(model).__name__}"
-    )
-
-
 def save_folder(model, folder, card=None, grid=True, use_ema=None, metadata=None):
     """Writes a generator (or a GAN's generator) as a zoo folder.
 
@@ -77,7 +65,7 @@ def save_folder(model, folder, card=None, grid=True, use_ema=None, metadata=None
     """
     from keras_gan.zoo.model_card import model_card
 
-    generator = as_generator(model, use_ema)
+    generator = Generator.from_gan(model, use_ema=use_ema)
     os.makedirs(folder, exist_ok=True)
     config = keras.saving.serialize_keras_object(generator)
     write_text_atomic(os.path.join(folder, CONFIG), json.dumps(config, indent=1) + "\n")
