@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 from keras_gan.utils.atomic import atomic_path
+from keras_gan.utils.image_grid import class_grid_labels
 from keras_gan.utils.image_grid import make_image_grid
 
 
@@ -18,8 +19,9 @@ class SampleGrid(keras.callbacks.Callback):
 
     Args:
         directory: output folder.
-        n: number of samples (for conditional GANs, rounded down to a
-            multiple of the number of classes).
+        n: number of samples; a conditional GAN gets one row per class
+            of `round(sqrt(n))` samples each instead, the zoo cards' layout
+            (`keras_gan.utils.image_grid.class_grid_labels`).
         every: write a grid after every `every`-th epoch (and the last).
         seed: noise seed.
         use_ema: sample the EMA generator (default: when the GAN has one).
@@ -49,9 +51,8 @@ class SampleGrid(keras.callbacks.Callback):
         num_classes = getattr(gan, "num_classes", None)
         n, nrow, labels = self.n, None, None
         if num_classes:
-            per_class = max(self.n // num_classes, 1)
-            n, nrow = per_class * num_classes, per_class
-            labels = np.repeat(np.arange(num_classes), per_class).astype("int32")
+            labels, nrow = class_grid_labels(num_classes, self.n)
+            n = len(labels)
         z = np.random.default_rng(self.seed).standard_normal((n, gan.latent_dim)).astype("float32")
         return z, labels, nrow
 

@@ -22,7 +22,9 @@ def add_parser(sub):
                    help="a saved .keras GAN or generator, a zoo name, hf://owner/repo or a zoo folder")
     p.add_argument("--revision", help="Hub revision for a zoo name or hf:// handle")
     p.add_argument("--out", default="samples.png", help="output .png or .npz")
-    p.add_argument("-n", "--n-samples", type=int, default=64)
+    p.add_argument("-n", "--n-samples", type=int, default=64,
+                   help="number of samples; without --labels, a conditional model's PNG "
+                        "grid has one row per class of round(sqrt(N)) samples")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--labels", help="comma-separated classes for a conditional model "
                                     "(default: the classes in turn)")
@@ -52,6 +54,8 @@ def run(args):
 
     from keras_gan.cli.evaluate import _load_model
     from keras_gan.evaluation.sampling import draw_samples
+    from keras_gan.generator import Generator
+    from keras_gan.utils.image_grid import class_grid_labels
     from keras_gan.utils.atomic import atomic_path
     from keras_gan.utils.image_grid import save_image_grid
 
@@ -63,15 +67,18 @@ def run(args):
         import keras_gan
 
         model = keras_gan.zoo.load(args.model, revision=args.revision)
+    generator = Generator.from_gan(model, use_ema=False if args.no_ema else None)
+    n_samples, nrow = args.n_samples, None
+    if args.out.endswith(".png") and generator.conditional and labels is None:
+        # The zoo cards' layout: one row per class.
+        labels, nrow = class_grid_labels(generator.num_classes, args.n_samples)
+        n_samples = len(labels)
     with contextlib.redirect_stdout(sys.stderr):  # Keras' Progbar writes to stdout
         images, labels, (low, high) = draw_samples(
-            model, args.n_samples, seed=args.seed, labels=labels, batch_size=args.batch_size,
-            use_ema=False if args.no_ema else None, verbose=0 if args.quiet else 1)
+            generator, n_samples, seed=args.seed, labels=labels, batch_size=args.batch_size,
+            verbose=0 if args.quiet else 1)
     images = (np.asarray(images, "float32") - low) / (high - low) * 2.0 - 1.0
     if args.out.endswith(".png"):
-        nrow = None
-        if labels is not None and args.labels is None:
-            nrow = int(labels.max()) + 1
         with atomic_path(args.out) as tmp:
             save_image_grid(images, tmp, nrow=nrow, scale=args.scale)
     else:
@@ -81,5 +88,5 @@ def run(args):
             arrays["labels"] = np.asarray(labels)
         with atomic_path(args.out) as tmp:
             np.savez_compressed(tmp, **arrays)
-    print(f"Wrote {args.n_samples} samples to {args.out}")
+    print(f"Wrote {n_samples} samples to {args.out}")
     return 0

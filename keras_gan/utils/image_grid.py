@@ -6,6 +6,30 @@ import os
 import numpy as np
 
 
+def class_grid_labels(num_classes, n=64):
+    """`(labels, nrow)` of keras_gan's grid for a class-conditional model.
+
+    One row per class, `round(sqrt(n))` samples in each (10 rows of 8 for
+    `n=64` and 10 classes), the layout of the zoo cards' `samples.png`, of
+    `SampleGrid` and of `keras-gan sample`'s PNG grids.
+
+    Args:
+        num_classes: number of classes (rows).
+        n: the size of the unconditional grid this stands in for.
+
+    Returns:
+        int32 labels `(num_classes * per_row,)` in class order, and
+        `per_row`, the `nrow` to tile them with.
+
+    Example:
+        >>> labels, nrow = class_grid_labels(10, 64)
+        >>> save_image_grid(G.generate(labels=labels, seed=0), "grid.png", nrow=nrow)
+    """
+    per_row = max(1, int(round(math.sqrt(n))))
+    labels = np.repeat(np.arange(int(num_classes)), per_row).astype("int32")
+    return labels, per_row
+
+
 def make_image_grid(images, nrow=None, padding=2, pad_value=1.0):
     """Tiles a batch of images in [-1, 1] into one uint8 grid image.
 

@@ -95,14 +95,12 @@ def save_folder(model, folder, card=None, grid=True, use_ema=None, metadata=None
 
 def save_sample_grid(generator, path, n=64, seed=0, scale=2):
     """An 8x8 grid of samples, or one row of 8 per class (conditional generators)."""
+    from keras_gan.utils.image_grid import class_grid_labels
     from keras_gan.utils.image_grid import save_image_grid
 
     if generator.conditional:
-        k = generator.num_classes
-        per_row = max(1, int(round(np.sqrt(n))))  # e.g. 10 rows of 8 for n=64
-        labels = np.repeat(np.arange(k), per_row)
+        labels, nrow = class_grid_labels(generator.num_classes, n)
         images = generator.generate(len(labels), labels=labels, seed=seed)
-        nrow = per_row
     else:
         images = generator.generate(n, seed=seed)
         nrow = int(np.ceil(np.sqrt(n)))
