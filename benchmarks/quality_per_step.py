@@ -108,11 +108,9 @@ def main(argv=None):
         start = time.time()
         gan.fit(stream, epochs=1, steps_per_epoch=args.eval_every, verbose=0, shuffle=False)
         trained += time.time() - start
-        G = keras_gan.Generator.from_gan(gan)
-        G.recalibrate_batch_norm()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            scores = evaluator.score_generator(G, args.samples, seed=0)
+            scores = evaluator.score_generator(gan, args.samples, seed=0, recalibrate=True)
         row = {"label": label, "step": first + (i + 1) * args.eval_every,
                "train_s": round(trained),
                **{k: round(scores[k], 4)

@@ -182,7 +182,8 @@ def test_callback_logs_metrics_for_checkpoint_and_early_stopping(evaluator, samp
     for key in ("kid", "classifier_score", "precision", "recall", "density", "coverage"):
         assert key in history.history
     # The callback saw the trained weights, not a stale copy (JAX's state sync).
-    after = evaluator.score_generator(gan, n_samples=100, seed=0)
+    # It scores as the cards do: batch-norm statistics recalibrated first.
+    after = evaluator.score_generator(gan, n_samples=100, seed=0, recalibrate=True)
     assert after["fid"] == pytest.approx(callback.history[-1]["fid"], rel=1e-6)
     assert os.path.exists(best)
     assert isinstance(keras.saving.load_model(best), keras_gan.GAN)

@@ -69,12 +69,15 @@ def score_ema_generator(gan, name, data):
     import keras_gan
     from keras_gan.evaluation import Evaluator
 
+    import keras
+
     G = keras_gan.Generator.from_gan(gan, use_ema=True, name=name.replace("-", "_"))
-    recalibrated = G.recalibrate_batch_norm()
+    recalibrated = sum(isinstance(layer, keras.layers.BatchNormalization)
+                       for layer in G.network._flatten_layers(include_self=False))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         evaluator = Evaluator("mnist-test", data_path=data)
-        scores = evaluator.score_generator(G, 10000, seed=0)
+        scores = evaluator.score_generator(G, 10000, seed=0, recalibrate=True)
     return G, recalibrated, evaluator, scores
 
 

@@ -27,6 +27,11 @@ class EvaluationCallback(keras.callbacks.Callback):
         use_ema: score the EMA generator (default: when the GAN has one).
         prefix: prepended to the log keys (e.g. "ema_").
         verbose: 1 prints one line per evaluation.
+        recalibrate: measure the scored generator's batch-norm statistics on
+            its own samples first, as the zoo cards are scored
+            (`Evaluator.score_generator(..., recalibrate=True)`); the
+            statistics are put back after scoring, so neither training nor
+            `gan.evaluate` changes.
         **evaluator_kwargs: arguments of `Evaluator` (e.g. `data_path`).
 
     Example:
@@ -40,7 +45,7 @@ class EvaluationCallback(keras.callbacks.Callback):
     """
 
     def __init__(self, evaluator=None, every=1, n_samples=RECOMMENDED_SAMPLES, seed=0,
-                 use_ema=None, prefix="", verbose=1, **evaluator_kwargs):
+                 use_ema=None, prefix="", verbose=1, recalibrate=True, **evaluator_kwargs):
         super().__init__()
         if not isinstance(every, int) or every < 1:
             raise ValueError(f"every must be a positive integer. Received: every={every!r}")
@@ -52,6 +57,7 @@ class EvaluationCallback(keras.callbacks.Callback):
         self.evaluator = evaluator
         self.evaluator_kwargs = evaluator_kwargs
         self.every = every
+        self.recalibrate = bool(recalibrate)
         self.n_samples = n_samples
         self.seed = seed
         self.use_ema = use_ema
@@ -102,9 +108,20 @@ class EvaluationCallback(keras.callbacks.Callback):
             logs.update(values)
 
     def _score(self, epoch):
-        scores = self.evaluator.score_generator(
-            self.model, n_samples=self.n_samples, seed=self.seed, use_ema=self.use_ema,
-        )
+        from keras_gan.generator import Generator
+
+        # Scored as the cards are (recalibrated), but the network's
+        # statistics are put back afterwards: evaluating changes nothing.
+        network = Generator.from_gan(self.model, use_ema=self.use_ema).network
+        saved = [keras.ops.convert_to_numpy(v) for v in network.non_trainable_variables]
+        try:
+            scores = self.evaluator.score_generator(
+                self.model, n_samples=self.n_samples, seed=self.seed, use_ema=self.use_ema,
+                recalibrate=self.recalibrate,
+            )
+        finally:
+            for variable, value in zip(network.non_trainable_variables, saved, strict=True):
+                variable.assign(value)
         self.history.append({"epoch": None if epoch is None else epoch + 1, **scores})
         values = {self.prefix + c.key: float(scores[c.key])
                   for c in self.evaluator.columns if c.key in scores}

@@ -51,6 +51,9 @@ def add_parser(sub):
     p.add_argument("--seed", type=int, default=0, help="noise seed for models")
     p.add_argument("--no-ema", action="store_true",
                    help="for a GAN with an EMA generator, score the raw generator")
+    p.add_argument("--no-recalibrate", action="store_true",
+                   help="score a model's batch-norm statistics as saved, instead of "
+                        "measuring them on its own samples first (as the zoo cards do)")
     p.add_argument("--kid-subsets", type=int, default=100)
     p.add_argument("--kid-subset-size", type=int, default=1000)
     p.add_argument("--batch-size", type=int, default=500)
@@ -141,6 +144,7 @@ def run(args):
             result = evaluator.score_generator(
                 model, n_samples=args.n_samples, seed=args.seed,
                 batch_size=args.batch_size, use_ema=False if args.no_ema else None,
+                recalibrate=not args.no_recalibrate,
             )
         else:
             if verbose:

@@ -233,7 +233,11 @@ def run(args):
         print(f"Stopped at step {step}; checkpoint: {interrupt.saved}.\n"
               f"Resume with: {_resume_command()}", file=sys.stderr)
         return 130
-    gan.save(os.path.join(args.out, "gan.keras"))
+    gan.save(os.path.join(args.out, "gan.keras"))  # the trained state, to resume from
+    # The exported generator and the grid get batch-norm statistics measured
+    # on the generator's own samples, as the zoo cards and `make demo` do
+    # (`Generator.recalibrate_batch_norm`; the EMA copy's are the online G's).
+    keras_gan.Generator.from_gan(gan).recalibrate_batch_norm()
     gan.export_generator(os.path.join(args.out, "generator.keras"))
     grid = keras_gan.callbacks.SampleGrid(args.out, scale=2, gif=False)
     grid.set_model(gan)

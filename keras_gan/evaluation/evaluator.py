@@ -163,29 +163,48 @@ class Evaluator:
         return out
 
     def score_generator(self, generator, n_samples=RECOMMENDED_SAMPLES, seed=0, labels=None,
-                        batch_size=500, use_ema=None):
+                        batch_size=500, use_ema=None, recalibrate=False):
         """Draws `n_samples` from a generator (seeded) and scores them.
 
+        With `recalibrate=True` this is how the zoo cards, `make demo`, the
+        benchmarks, `keras-gan train` and `EvaluationCallback` score: the
+        generator's batch-norm statistics are first measured on its own
+        samples (`Generator.recalibrate_batch_norm`: 8,192 noise vectors,
+        seed 0), which matters for an EMA generator, whose moving statistics
+        are the online G's. This changes the network in place; a GAN's
+        next training step copies G's statistics back to its EMA copy, so
+        training is unchanged, and grids or exports made afterwards use
+        the recalibrated statistics, as the zoo's do.
+
         Args:
-            generator: a `keras_gan.GAN` / `ConditionalGAN` (uses
-                `generate`) or a generator `keras.Model` (noise, or
-                `[noise, labels]`, -> images in [-1, 1]).
+            generator: a `keras_gan.GAN` / `ConditionalGAN`, a
+                `keras_gan.Generator`, or a generator `keras.Model` (noise,
+                or `[noise, labels]`, -> images in [-1, 1]).
             n_samples: number of samples.
             seed: noise seed (same seed, same samples).
             labels: classes for a conditional generator (default: equal
                 numbers of each class, `i % num_classes`).
             batch_size: samples per generator call.
             use_ema: for a GAN with an EMA generator, which one to use.
+            recalibrate: recalibrate the batch-norm statistics first (a
+                no-op for networks without `BatchNormalization`).
 
         Returns:
             The dict of `score_images`, with `class_accuracy` for
             conditional generators.
+
+        Example:
+            >>> ev.score_generator(gan, 10_000, seed=0, recalibrate=True)
         """
         from keras_gan.evaluation.sampling import draw_samples
+        from keras_gan.generator import Generator
 
         n_samples = check_positive_int("n_samples", n_samples)
+        generator = Generator.from_gan(generator, use_ema=use_ema, labels=labels)
+        if recalibrate:
+            generator.recalibrate_batch_norm()
         images, labels, data_range = draw_samples(
             generator, n_samples, seed=seed, labels=labels, batch_size=batch_size,
-            use_ema=use_ema, verbose=self.verbose,
+            verbose=self.verbose,
         )
         return self.score_images(images, labels=labels, data_range=data_range)
