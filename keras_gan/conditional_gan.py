@@ -1,11 +1,11 @@
 """`ConditionalGAN`: class-conditional adversarial training."""
 
 import keras
-import numpy as np
 from keras import ops
 
 from keras_gan import validation
 from keras_gan.gan import GAN
+from keras_gan.validation import check_positive_int
 
 
 _MISSING_LABELS = (
@@ -46,16 +46,7 @@ class ConditionalGAN(GAN):
     conditional = True
 
     def __init__(self, generator, discriminator, latent_dim, num_classes, **kwargs):
-        if (
-            not isinstance(num_classes, (int, np.integer))
-            or isinstance(num_classes, bool)
-            or num_classes < 2
-        ):
-            raise ValueError(
-                "`num_classes` must be an integer >= 2. "
-                f"Received: num_classes={num_classes!r}"
-            )
-        self.num_classes = int(num_classes)
+        self.num_classes = check_positive_int("num_classes", num_classes, minimum=2)
         super().__init__(generator, discriminator, latent_dim, **kwargs)
 
     def _unpack(self, data):

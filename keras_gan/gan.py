@@ -12,7 +12,6 @@ import copy
 import os
 
 import keras
-import numpy as np
 
 from keras_gan import backend
 from keras_gan import losses as losses_lib
@@ -22,6 +21,7 @@ from keras_gan.generator import Generator
 from keras_gan.training.adversarial_step import AdversarialStep
 from keras_gan.training.trainer import Trainer
 from keras_gan.utils.atomic import atomic_path
+from keras_gan.validation import check_positive_int
 
 _NORMALIZATION_LAYERS = ("BatchNormalization", "SyncBatchNormalization")
 
@@ -113,19 +113,8 @@ class GAN(Trainer, AdversarialStep, backend.GANTrainer, keras.Model):
                     f"`{name}` must be a keras.Model. Received: "
                     f"{name}={model!r}"
                 )
-        if (
-            not isinstance(latent_dim, (int, np.integer))
-            or isinstance(latent_dim, bool)
-            or latent_dim < 1
-        ):
-            raise ValueError(
-                "`latent_dim` must be a positive integer. "
-                f"Received: latent_dim={latent_dim!r}"
-            )
-        if not isinstance(d_steps, (int, np.integer)) or d_steps < 1:
-            raise ValueError(
-                f"`d_steps` must be an integer >= 1. Received: d_steps={d_steps!r}"
-            )
+        latent_dim = check_positive_int("latent_dim", latent_dim)
+        d_steps = check_positive_int("d_steps", d_steps)
         if ema_decay is not None and not (0.0 < float(ema_decay) < 1.0):
             raise ValueError(
                 "`ema_decay` must be None or in (0, 1), e.g. 0.999. "

@@ -69,14 +69,9 @@ class Generator(keras.Model):
                 "`network` must be a keras.Model. "
                 f"Received: network={type(network).__name__}"
             )
-        check_positive_int("latent_dim", int(latent_dim) if isinstance(latent_dim, np.integer) else latent_dim)
+        check_positive_int("latent_dim", latent_dim)
         if num_classes is not None:
-            if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)) or num_classes < 2:
-                raise ValueError(
-                    "`num_classes` must be an integer >= 2 or None. "
-                    f"Received: num_classes={num_classes!r}"
-                )
-            num_classes = int(num_classes)
+            num_classes = check_positive_int("num_classes", num_classes, minimum=2)
         self.network = network
         self.latent_dim = int(latent_dim)
         self.num_classes = num_classes

@@ -14,6 +14,7 @@ from keras_gan import backend
 from keras_gan.errors import DivergenceError
 from keras_gan.utils.atomic import atomic_directory
 from keras_gan.utils.atomic import write_text_atomic
+from keras_gan.validation import check_positive_int
 
 WEIGHTS = "gan.weights.h5"
 STATE = "state.json"
@@ -171,18 +172,10 @@ class Checkpoint(keras.callbacks.Callback):
     def __init__(self, directory, every_n_steps=None, every_n_epochs=1, keep=2, seed=None,
                  verbose=0):
         super().__init__()
-        if every_n_steps is not None and (not isinstance(every_n_steps, int)
-                                          or every_n_steps < 1):
-            raise ValueError(
-                f"every_n_steps must be a positive integer or None. "
-                f"Received: every_n_steps={every_n_steps!r}"
-            )
-        if not isinstance(every_n_epochs, int) or every_n_epochs < 0:
-            raise ValueError(
-                f"every_n_epochs must be an integer >= 0. Received: every_n_epochs={every_n_epochs!r}"
-            )
-        if not isinstance(keep, int) or keep < 1:
-            raise ValueError(f"keep must be a positive integer. Received: keep={keep!r}")
+        if every_n_steps is not None:
+            every_n_steps = check_positive_int("every_n_steps", every_n_steps)
+        every_n_epochs = check_positive_int("every_n_epochs", every_n_epochs, minimum=0)
+        keep = check_positive_int("keep", keep)
         self.directory = os.fspath(directory)
         self.every_n_steps = every_n_steps
         self.every_n_epochs = every_n_epochs

@@ -8,6 +8,7 @@ from keras_gan.callbacks.checkpoint import Checkpoint
 from keras_gan.callbacks.checkpoint import _sync
 from keras_gan.callbacks.checkpoint import nonfinite_weights
 from keras_gan.errors import DivergenceError
+from keras_gan.validation import check_positive_int
 
 
 class DivergenceGuard(keras.callbacks.Callback):
@@ -37,11 +38,8 @@ class DivergenceGuard(keras.callbacks.Callback):
         super().__init__()
         if action not in ("raise", "stop"):
             raise ValueError(f"action must be 'raise' or 'stop'. Received: action={action!r}")
-        if not isinstance(check_weights_every, int) or check_weights_every < 0:
-            raise ValueError(
-                "check_weights_every must be an integer >= 0. Received: "
-                f"check_weights_every={check_weights_every!r}"
-            )
+        check_weights_every = check_positive_int("check_weights_every", check_weights_every,
+                                                 minimum=0)
         self.check_weights_every = check_weights_every
         self.action = action
         self.checkpoint = None

@@ -4,6 +4,7 @@ import keras
 
 from keras_gan.evaluation.evaluator import RECOMMENDED_SAMPLES
 from keras_gan.evaluation.evaluator import Evaluator
+from keras_gan.validation import check_positive_int
 
 class EvaluationCallback(keras.callbacks.Callback):
     """Evaluates sample quality every `every` epochs and logs it.
@@ -47,8 +48,7 @@ class EvaluationCallback(keras.callbacks.Callback):
     def __init__(self, evaluator=None, every=1, n_samples=RECOMMENDED_SAMPLES, seed=0,
                  use_ema=None, prefix="", verbose=1, recalibrate=True, **evaluator_kwargs):
         super().__init__()
-        if not isinstance(every, int) or every < 1:
-            raise ValueError(f"every must be a positive integer. Received: every={every!r}")
+        every = check_positive_int("every", every)
         if evaluator is not None and evaluator_kwargs:
             raise ValueError(
                 "Pass either an Evaluator or Evaluator arguments, not both. "

@@ -8,6 +8,7 @@ import numpy as np
 from keras_gan.utils.atomic import atomic_path
 from keras_gan.utils.image_grid import class_grid_labels
 from keras_gan.utils.image_grid import make_image_grid
+from keras_gan.validation import check_positive_int
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -36,10 +37,8 @@ class SampleGrid(keras.callbacks.Callback):
     def __init__(self, directory, n=64, every=1, seed=0, use_ema=None, scale=2, gif=True,
                  frame_ms=400):
         super().__init__()
-        for name, value in (("n", n), ("every", every), ("scale", scale),
-                            ("frame_ms", frame_ms)):
-            if not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be a positive integer. Received: {name}={value!r}")
+        n, every, scale, frame_ms = (check_positive_int(name, value) for name, value in (
+            ("n", n), ("every", every), ("scale", scale), ("frame_ms", frame_ms)))
         self.directory = os.fspath(directory)
         self.n, self.every, self.seed = n, every, seed
         self.use_ema, self.scale, self.gif, self.frame_ms = use_ema, scale, gif, frame_ms

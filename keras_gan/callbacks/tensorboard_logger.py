@@ -6,6 +6,7 @@ import keras
 import numpy as np
 
 from keras_gan.callbacks.sample_grid import SampleGrid
+from keras_gan.validation import check_positive_int
 
 
 class TensorBoardLogger(keras.callbacks.Callback):
@@ -36,17 +37,9 @@ class TensorBoardLogger(keras.callbacks.Callback):
 
     def __init__(self, log_dir, update_freq="epoch", images_every=1, n=64, seed=0, use_ema=None):
         super().__init__()
-        if update_freq != "epoch" and (
-            not isinstance(update_freq, int) or isinstance(update_freq, bool) or update_freq < 1
-        ):
-            raise ValueError(
-                "update_freq must be 'epoch' or a positive integer. "
-                f"Received: update_freq={update_freq!r}"
-            )
-        if not isinstance(images_every, int) or images_every < 0:
-            raise ValueError(
-                f"images_every must be an integer >= 0. Received: images_every={images_every!r}"
-            )
+        if not (isinstance(update_freq, str) and update_freq == "epoch"):
+            update_freq = check_positive_int("update_freq", update_freq)
+        images_every = check_positive_int("images_every", images_every, minimum=0)
         self.log_dir = str(log_dir)
         self.update_freq, self.images_every = update_freq, images_every
         self.n, self.seed, self.use_ema = n, seed, use_ema

@@ -8,6 +8,7 @@ from keras import layers
 from keras import ops
 
 from keras_gan.extractors.images import standardize_images
+from keras_gan.validation import check_positive_int
 
 
 class FeatureExtractor:
@@ -38,10 +39,7 @@ class FeatureExtractor:
 
     def __init__(self, model, name, image_shape, input_range=(0.0, 1.0), resize_to=None,
                  batch_size=256):
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(
-                f"batch_size must be a positive integer. Received: batch_size={batch_size!r}"
-            )
+        batch_size = check_positive_int("batch_size", batch_size)
         self.model = model
         self.name = name
         self.image_shape = tuple(int(s) for s in image_shape)

@@ -3,6 +3,7 @@
 import keras
 
 from keras_gan.extractors.feature_extractor import FeatureExtractor
+from keras_gan.validation import check_positive_int
 
 
 class InceptionV3(FeatureExtractor):
@@ -28,10 +29,7 @@ class InceptionV3(FeatureExtractor):
     """
 
     def __init__(self, weights="imagenet", input_size=299, batch_size=64):
-        if not isinstance(input_size, int) or input_size < 75:
-            raise ValueError(
-                f"input_size must be an integer >= 75. Received: input_size={input_size!r}"
-            )
+        input_size = check_positive_int("input_size", input_size, minimum=75)
         base = keras.applications.InceptionV3(
             include_top=True, weights=weights, input_shape=(input_size, input_size, 3),
             classifier_activation=None,

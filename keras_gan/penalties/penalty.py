@@ -7,6 +7,7 @@ from keras_gan import backend
 from keras_gan.distributed.noise import replica_uniform
 from keras_gan.utils.registry import Configurable
 from keras_gan.utils.registry import Registry
+from keras_gan.validation import check_positive_int
 
 
 def _reduce_axes(x):
@@ -104,13 +105,7 @@ class Penalty(Configurable):
                 "`weight` must be a non-negative number. "
                 f"Received: weight={weight!r}"
             )
-        if not isinstance(interval, int) or isinstance(interval, bool) or (
-            interval < 1
-        ):
-            raise ValueError(
-                "`interval` must be an integer >= 1. "
-                f"Received: interval={interval!r}"
-            )
+        interval = check_positive_int("interval", interval)
         self.weight = float(weight)
         self.interval = interval
 
