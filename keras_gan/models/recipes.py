@@ -56,9 +56,9 @@ RECIPES = {
     },
     # The "dcgan" recipe as a WGAN-GP: the same G and D (D as the critic),
     # Wasserstein loss, gradient penalty 10 (Gulrajani et al., 2017), one
-    # critic step per G step, and the dcgan recipe's Adam(1e-3, 0, 0.99): at
-    # 8,000 steps FID 2.6 against 7.6 with its earlier Adam(2e-4, 0, 0.9)
-    # (docs/benchmarks.md, "A deeper generator, and more steps").
+    # critic step per G step, and the dcgan recipe's Adam(1e-3, 0, 0.99), which
+    # beat its earlier Adam(2e-4, 0, 0.9) (measured in docs/benchmarks.md,
+    # "A deeper generator, and more steps").
     "wgan-gp": {
         "description": "Lean DCGAN trained as a WGAN-GP: G Dense 7x7x128 -> ConvT 128 -> "
                        "ConvT 64 -> ConvT 1 (4x4 kernels, batch norm), the dcgan recipe's D "
@@ -82,13 +82,11 @@ RECIPES = {
 
 # The "dcgan" recipe made class-conditional: a label embedding in G (the
 # dcgan recipe's three-layer G), a projection discriminator (Miyato & Koyama,
-# 2018), and half the dcgan recipe's learning rate. At 1e-3 this pair stopped
-# learning after ~28,000 steps (D's loss pinned at 2 ln 2, smudged samples);
-# at 5e-4 it trained the full 75,000 steps (docs/benchmarks.md, "A deeper
-# generator, and more steps"). Conditional batch norm in G (class_norm) was
-# the one change of an ablation that raised recall; decaying the rates over
-# the last fifth of the run took FID at 75,000 steps from 0.50 to 0.24
-# (docs/benchmarks.md, the cdcgan section).
+# 2018), and half the dcgan recipe's learning rate (at the full rate this pair
+# stopped learning part-way through a zoo-length run), conditional batch norm
+# in G (class_norm) and rates decayed linearly over the last fifth of the run.
+# Each choice and its measured effect: docs/benchmarks.md, "A deeper
+# generator, and more steps" and the cdcgan section.
 RECIPES["cdcgan"] = {
     **copy.deepcopy(RECIPES["dcgan"]),
     "description": "Lean class-conditional DCGAN: label embedding + G Dense 7x7x128 -> "
@@ -106,8 +104,8 @@ RECIPES["cdcgan"] = {
 }
 
 # The "dcgan" recipe for runs of minutes (`make demo`): twice its learning
-# rates. At the demo's 7,500 steps, FID 5.0 -> 4.2; 3e-3 is too much (6.7).
-# Long runs keep the "dcgan" rates (docs/benchmarks.md, "Recipes").
+# rates, the best of the rates tried for a run of the demo's length; long runs
+# keep the "dcgan" rates (measured in docs/benchmarks.md, "Recipes").
 RECIPES["dcgan-short"] = {
     **copy.deepcopy(RECIPES["dcgan"]),
     "description": "The dcgan recipe for short runs (make demo): Adam(2e-3, 0, 0.99) instead "
