@@ -31,7 +31,7 @@ def assert_fit_fails(gan, match, *args, **kwargs):
     before = all_state(gan)
     with pytest.raises(ValueError, match=match):
         gan.fit(*args, verbose=0, **kwargs)
-    for a, b in zip(before, all_state(gan)):
+    for a, b in zip(before, all_state(gan), strict=True):
         np.testing.assert_array_equal(a, b)
 
 

@@ -104,7 +104,7 @@ def test_fit_rejects_or_trains_and_never_corrupts_state(gan, x, labels):
     except (ValueError, TypeError) as e:
         assert not valid, f"valid input refused: {x.dtype} {x.shape}: {e}"
         assert_clear(e)
-        for a, b in zip(before, all_state(gan)):
+        for a, b in zip(before, all_state(gan), strict=True):
             np.testing.assert_array_equal(a, b)
         return
     # It trained: only valid input gets here, and the weights stay finite.
@@ -232,7 +232,7 @@ def test_conditional_fit_label_types(cgan, kind, n):
     except (ValueError, TypeError) as e:
         assert kind not in ("valid", "column")
         assert_clear(e)
-        for a, b in zip(before, all_state(cgan)):
+        for a, b in zip(before, all_state(cgan), strict=True):
             np.testing.assert_array_equal(a, b)
         return
     assert kind in ("valid", "column"), kind

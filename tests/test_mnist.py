@@ -22,7 +22,7 @@ def test_dcgan_on_real_mnist_slice(mnist_path):
         assert np.all(np.isfinite(values)), key
     # D learns something about real digits after 8 steps.
     assert history.history["d_real"][-1] > history.history["d_fake"][-1]
-    assert any(not np.allclose(a, b) for a, b in zip(before, G.get_weights()))
+    assert any(not np.allclose(a, b) for a, b in zip(before, G.get_weights(), strict=True))
     samples = gan.generate(16, seed=0)
     assert samples.shape == (16, 28, 28, 1)
     assert samples.min() >= -1.0 and samples.max() <= 1.0

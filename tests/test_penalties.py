@@ -202,3 +202,177 @@ def test_unknown_penalty_lists_valid_names():
 def test_bad_penalty_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         penalties.WGANGP(**kwargs)
+
+
+# --- A nonlinear D, where the input gradient depends on where it is taken ---
+#
+# D(x) = v . tanh(W x + b): grad_x D = W^T (v * (1 - tanh(W x + b)^2)), which
+# differs from sample to sample, so a penalty taken at the wrong points (real
+# instead of x_hat, fake instead of real) gives a different number. Weights
+# are fixed; the NumPy reference below is computed in float64.
+TANH_W = np.array(
+    [[1.5, -0.8, 0.3, 0.9], [-0.6, 1.1, 1.4, -0.2], [0.7, 0.4, -1.3, 1.2]], "float32"
+)  # (in=4, hidden=3) once transposed: h = x @ TANH_W.T + TANH_B
+TANH_B = np.array([0.2, -0.3, 0.1], "float32")
+TANH_V = np.array([0.52, -0.36, 0.44], "float32")
+
+
+def tanh_d():
+    """keras.Model computing D(x) = v . tanh(W x + b) on inputs of shape (2, 2)."""
+    inputs = keras.Input((2, 2))
+    x = keras.layers.Flatten()(inputs)
+    h = keras.layers.Dense(3, activation="tanh")(x)
+    model = keras.Model(inputs, keras.layers.Dense(1, use_bias=False)(h))
+    model.layers[2].set_weights([TANH_W.T, TANH_B])
+    model.layers[3].set_weights([TANH_V.reshape(3, 1)])
+    return model
+
+
+def tanh_input_gradients(x):
+    """grad_x D(x) per sample, (n, 4), and the tanh derivatives s, (n, 3)."""
+    x = x.reshape(len(x), -1).astype("float64")
+    t = np.tanh(x @ TANH_W.T.astype("float64") + TANH_B)
+    s = 1.0 - t**2
+    return (s * TANH_V) @ TANH_W.astype("float64"), s
+
+
+def gp_reference(x, target=1.0):
+    """E[(||grad D(x)|| - target)^2] and its gradient w.r.t. v."""
+    g, s = tanh_input_gradients(x)
+    norms = np.linalg.norm(g, axis=1)
+    value = ((norms - target) ** 2).mean()
+    # d||g_i|| / dv = s_i * (W g_i) / ||g_i||  (g_i = W^T (s_i * v)).
+    dv = (2 * (norms - target)[:, None] * s * (g @ TANH_W.T) / norms[:, None]).mean(0)
+    return value, dv
+
+
+def squared_norm_reference(x):
+    """E[||grad D(x)||^2] and its gradient w.r.t. v."""
+    g, s = tanh_input_gradients(x)
+    return (g**2).sum(1).mean(), (2 * s * (g @ TANH_W.T)).mean(0)
+
+
+def tanh_batches(n=64):
+    rng = np.random.default_rng(7)
+    # Real samples sit where tanh saturates (small input gradients), fakes
+    # near the origin (large ones).
+    real = rng.normal(1.0, 0.5, size=(n, 2, 2)).astype("float32")
+    fake = rng.normal(-0.2, 0.3, size=(n, 2, 2)).astype("float32")
+    return real, fake
+
+
+def value_and_v_grad(penalty_fn, D):
+    """Penalty value and its gradient w.r.t. D's last kernel v."""
+
+    def fn():
+        return penalty_fn(), ()
+
+    kernel = D.layers[3].kernel
+    (value, _), grads = backend.value_and_grad(fn, [kernel])
+    return float(ops.convert_to_numpy(value)), ops.convert_to_numpy(grads[0]).ravel()
+
+
+def test_tanh_d_reference_matches_the_model():
+    """The NumPy input gradient is the model's (checked by finite differences)."""
+    real, _ = tanh_batches()
+    D = tanh_d()
+    out = ops.convert_to_numpy(D(real)).ravel()
+    x = real.reshape(len(real), -1).astype("float64")
+    np.testing.assert_allclose(out, np.tanh(x @ TANH_W.T + TANH_B) @ TANH_V, rtol=1e-5)
+    g, _ = tanh_input_gradients(real)
+    f = lambda x: np.tanh(x @ TANH_W.T.astype("float64") + TANH_B) @ TANH_V  # noqa: E731
+    h = 1e-6
+    numeric = np.stack([(f(x + h * e) - f(x - h * e)) / (2 * h) for e in np.eye(4)], 1)
+    np.testing.assert_allclose(g, numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("one_sided, target", [(False, 0.5), (True, 1.0)])
+def test_wgan_gp_is_taken_at_interpolates_nonlinear_d(one_sided, target):
+    """fake != real and a tanh D: the penalty (value and gradient w.r.t. D's
+    weights) is the one at x_hat = e * real + (1 - e) * fake, with e drawn as
+    the code draws it (keras.random.uniform((n, 1, 1)) from the same seed).
+    The same penalty at real or at fake is far from it, so a penalty taken at
+    the wrong points fails here."""
+    real, fake = tanh_batches()
+    D = tanh_d()
+    # The interpolates' gradient norms run from about 0.4 to 2: the one-sided
+    # penalty's target 1 sits among them, so it differs from the other one.
+    e = ops.convert_to_numpy(
+        keras.random.uniform((64, 1, 1), dtype="float32", seed=keras.random.SeedGenerator(11))
+    )
+    assert e.min() < 0.2 and e.max() > 0.8  # a real mix of real and fake
+    x_hat = e * real + (1 - e) * fake
+
+    def reference(x):
+        g, s = tanh_input_gradients(x)
+        norms = np.linalg.norm(g, axis=1)
+        gap = norms - target
+        if one_sided:
+            gap = np.maximum(gap, 0.0)
+        dv = (2 * gap[:, None] * s * (g @ TANH_W.T) / norms[:, None]).mean(0)
+        return (gap**2).mean(), dv
+
+    penalty = penalties.WGANGP(target=target, one_sided=one_sided)
+    value, dv = value_and_v_grad(
+        lambda: penalty(D, real, fake, seed=keras.random.SeedGenerator(11)), D
+    )
+    expected, expected_dv = reference(x_hat)
+    np.testing.assert_allclose(value, expected, rtol=1e-4)
+    np.testing.assert_allclose(dv, expected_dv, rtol=1e-3, atol=1e-6)
+    # The functional form draws the same e from the same seed.
+    direct = penalties.wgan_gp_penalty(
+        D, real, fake, seed=keras.random.SeedGenerator(11), target=target, one_sided=one_sided
+    )
+    np.testing.assert_allclose(float(ops.convert_to_numpy(direct)), expected, rtol=1e-4)
+    # This test can fail: the penalty at real or at fake is another number.
+    # Measured (x_hat / real / fake; e differs by backend): two-sided
+    # 0.74-0.84 / 0.13 / 1.10, one-sided 0.21-0.25 / 0.014 / 0.33.
+    for wrong in (real, fake):
+        other = reference(wrong)[0]
+        assert abs(other - expected) > 0.2 * expected, (other, expected)
+    if one_sided:
+        norms = np.linalg.norm(tanh_input_gradients(x_hat)[0], axis=1)
+        assert (norms < target).any() and (norms > target).any()
+
+
+def test_r1_on_real_and_r2_on_fake_nonlinear_d():
+    """R1 is E||grad D||^2 at the real batch and R2 at the fake one: with a
+    tanh D and fake != real the two differ, so swapping them fails."""
+    real, fake = tanh_batches()
+    D = tanh_d()
+    r1_expected, r1_dv = squared_norm_reference(real)
+    r2_expected, r2_dv = squared_norm_reference(fake)
+    assert abs(r1_expected - r2_expected) > 0.3 * r1_expected, (r1_expected, r2_expected)
+    # The classes, as the training step calls them: penalty(D, real, fake, seed).
+    for penalty, expected, expected_dv in (
+        (penalties.R1(gamma=4.0), r1_expected, r1_dv),
+        (penalties.R2(gamma=4.0), r2_expected, r2_dv),
+    ):
+        value, dv = value_and_v_grad(lambda: penalty(D, real, fake, seed=0), D)
+        np.testing.assert_allclose(value, expected, rtol=1e-4, err_msg=type(penalty).__name__)
+        np.testing.assert_allclose(dv, expected_dv, rtol=1e-3, atol=1e-6)
+        assert penalty.scale() == 2.0  # gamma / 2
+    r1 = float(ops.convert_to_numpy(penalties.r1_penalty(D, real)))
+    r2 = float(ops.convert_to_numpy(penalties.r2_penalty(D, fake)))
+    np.testing.assert_allclose([r1, r2], [r1_expected, r2_expected], rtol=1e-4)
+
+
+def test_dragan_on_perturbed_real_nonlinear_d():
+    """DRAGAN with a tanh D: the penalty is at x + a * c * std(x) * u (u per
+    element, then a per sample, from one seed), around real and not fake."""
+    real, fake = tanh_batches()
+    D = tanh_d()
+    gen = keras.random.SeedGenerator(4)
+    u = ops.convert_to_numpy(keras.random.uniform(real.shape, dtype="float32", seed=gen))
+    a = ops.convert_to_numpy(keras.random.uniform((64, 1, 1), dtype="float32", seed=gen))
+    x_hat = real + a * 0.5 * real.astype("float64").std() * u
+    expected, expected_dv = gp_reference(x_hat)
+    penalty = penalties.DRAGAN(weight=1.0)
+    value, dv = value_and_v_grad(
+        lambda: penalty(D, real, fake, seed=keras.random.SeedGenerator(4)), D
+    )
+    np.testing.assert_allclose(value, expected, rtol=1e-4)
+    np.testing.assert_allclose(dv, expected_dv, rtol=1e-3, atol=1e-6)
+    for wrong in (real, fake):
+        other = gp_reference(wrong)[0]
+        assert abs(other - expected) > 0.05 * expected, (other, expected)

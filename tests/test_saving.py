@@ -72,7 +72,7 @@ def test_keras_round_trip_restores_state(tmp_path, conditional):
     assert int(loaded.discriminator_optimizer.iterations) == 4
     before, after = all_state(gan), all_state(loaded)
     assert len(before) == len(after)
-    for a, b in zip(before, after):
+    for a, b in zip(before, after, strict=True):
         np.testing.assert_array_equal(a, b)
     assert isinstance(loaded.generator_optimizer, keras.optimizers.Adam)
     assert isinstance(loaded.discriminator_optimizer, keras.optimizers.RMSprop)
@@ -93,7 +93,7 @@ def test_resume_matches_uninterrupted_training(tmp_path, conditional):
     resumed.fit(*args, batch_size=16, epochs=1, verbose=0, shuffle=False)
 
     assert int(resumed.optimizer.iterations) == 4
-    for a, b in zip(all_state(straight), all_state(resumed)):
+    for a, b in zip(all_state(straight), all_state(resumed), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
