@@ -354,7 +354,7 @@ class Generator(keras.Model):
             >>> handle = G.push_to_hub("me/my-mnist-gan")
         """
         handle, _ = _zoo().publish(self, repo_id, token=token, private=private,
-                            commit_message=commit_message, card=card, endpoint=endpoint)
+                                   commit_message=commit_message, card=card, endpoint=endpoint)
         return handle
 
     def get_config(self):

@@ -4,7 +4,9 @@ import keras
 
 from keras_gan.evaluation.evaluator import RECOMMENDED_SAMPLES
 from keras_gan.evaluation.evaluator import Evaluator
+from keras_gan.generator import Generator
 from keras_gan.validation import check_positive_int
+
 
 class EvaluationCallback(keras.callbacks.Callback):
     """Evaluates sample quality every `every` epochs and logs it.
@@ -108,20 +110,19 @@ class EvaluationCallback(keras.callbacks.Callback):
             logs.update(values)
 
     def _score(self, epoch):
-        from keras_gan.generator import Generator
-
-        # Scored as the cards are (recalibrated), but the network's
-        # statistics are put back afterwards: evaluating changes nothing.
-        network = Generator.from_gan(self.model, use_ema=self.use_ema).network
-        saved = [keras.ops.convert_to_numpy(v) for v in network.non_trainable_variables]
-        try:
-            scores = self.evaluator.score_generator(
-                self.model, n_samples=self.n_samples, seed=self.seed, use_ema=self.use_ema,
-                recalibrate=self.recalibrate,
-            )
-        finally:
-            for variable, value in zip(network.non_trainable_variables, saved, strict=True):
-                variable.assign(value)
+        kwargs = dict(n_samples=self.n_samples, seed=self.seed, use_ema=self.use_ema)
+        if not self.recalibrate:
+            scores = self.evaluator.score_generator(self.model, **kwargs)
+        else:
+            # Scored as the cards are (recalibrated), but the network's
+            # statistics are put back afterwards: evaluating changes nothing.
+            network = Generator.from_gan(self.model, use_ema=self.use_ema).network
+            saved = [keras.ops.convert_to_numpy(v) for v in network.non_trainable_variables]
+            try:
+                scores = self.evaluator.score_generator(self.model, recalibrate=True, **kwargs)
+            finally:
+                for variable, value in zip(network.non_trainable_variables, saved, strict=True):
+                    variable.assign(value)
         self.history.append({"epoch": None if epoch is None else epoch + 1, **scores})
         values = {self.prefix + c.key: float(scores[c.key])
                   for c in self.evaluator.columns if c.key in scores}

@@ -55,8 +55,8 @@ def run(args):
     from keras_gan.cli.evaluate import _load_model
     from keras_gan.evaluation.sampling import draw_samples
     from keras_gan.generator import Generator
-    from keras_gan.utils.image_grid import class_grid_labels
     from keras_gan.utils.atomic import atomic_path
+    from keras_gan.utils.image_grid import class_grid_labels
     from keras_gan.utils.image_grid import save_image_grid
 
     if os.path.isfile(args.model):
