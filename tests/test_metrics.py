@@ -72,7 +72,7 @@ def test_fid_matches_scipy_reference():
         metric.update_state(real[start:start + 512], real=True)
     for start in range(0, 2500, 300):
         metric.update_state(fake[start:start + 300])
-    assert metric.result() == pytest.approx(expected, rel=1e-3)
+    assert metric.result() == pytest.approx(expected, rel=1e-6)
 
 
 def test_fid_streaming_is_exact_for_offset_features():
@@ -83,7 +83,7 @@ def test_fid_streaming_is_exact_for_offset_features():
     for start in range(0, 4000, 128):
         metric.update_state(real[start:start + 128], real=True)
         metric.update_state(fake[start:start + 128])
-    assert metric.result() == pytest.approx(fid_reference(real, fake), rel=1e-3)
+    assert metric.result() == pytest.approx(fid_reference(real, fake), rel=5e-5)
 
 
 def test_fid_closed_form_for_diagonal_gaussians():
@@ -124,7 +124,7 @@ def test_fid_with_fixed_reference_statistics():
     fake = gaussian_features(1000, 8, 6, shift=0.5)
     metric = M.FrechetDistance(8, reference=M.feature_statistics(real))
     metric.update_state(fake)
-    assert metric.result() == pytest.approx(fid_reference(real, fake), rel=1e-3)
+    assert metric.result() == pytest.approx(fid_reference(real, fake), rel=1e-6)
     with pytest.raises(ValueError, match="real=True"):
         metric.update_state(real, real=True)
     metric.reset_state()
