@@ -1,6 +1,7 @@
 """`Generator`: a trained generator network, ready to sample, save and share."""
 
 import copy
+import weakref
 
 import keras
 import numpy as np
@@ -24,6 +25,83 @@ def _zoo():
     import importlib
 
     return importlib.import_module("keras_gan.zoo")
+
+
+# network -> compiled model that returns each batch norm's batch moments
+# (`_batch_moments`), built once per network.
+_MOMENT_PROBES = weakref.WeakKeyDictionary()
+
+
+class _BatchMoments(keras.Model):
+    """Per batch: the batch mean and variance at each tapped layer's input.
+
+    Runs `tapped` (a model whose outputs are the inputs of the batch-norm
+    layers) in training mode, so each batch norm normalises with its batch
+    statistics, as in a training step, whatever mode `predict` asks for.
+    Each moment comes back with a leading axis of 1, so that `predict`
+    stacks them into one row per batch.
+    """
+
+    def __init__(self, tapped, axes, **kwargs):
+        super().__init__(**kwargs)
+        self.tapped = tapped
+        self.axes = axes
+
+    def call(self, inputs, training=False):
+        taps = self.tapped(inputs, training=True)
+        if not isinstance(taps, (list, tuple)):
+            taps = [taps]
+        out = []
+        for h, axis in zip(taps, self.axes, strict=True):
+            h = ops.cast(h, "float32")
+            keep = [a % len(h.shape) for a in axis]
+            reduce = [a for a in range(len(h.shape)) if a not in keep]
+            mean, variance = ops.moments(h, axes=reduce)
+            out += [ops.expand_dims(mean, 0), ops.expand_dims(variance, 0)]
+        return out
+
+
+def _batch_moments(network, layers, inputs, batch_size):
+    """[(mean, variance)] per layer of `layers`: the mean over batches of the batch moments.
+
+    For a functional (or Sequential) network whose batch-norm layers are
+    each called once in its graph, one compiled `predict` pass computes
+    them; otherwise (a subclassed network, a nested or shared batch norm)
+    the network is called eagerly batch by batch, and each layer's own
+    moving-average update, with momentum i / (i + 1) after batch i, keeps
+    the same running mean.
+    """
+    probe = _MOMENT_PROBES.get(network)
+    if probe is None:
+        try:
+            tapped = keras.Model(network.inputs, [layer.input for layer in layers])
+        except (AttributeError, ValueError, TypeError):
+            tapped = None
+        if tapped is not None:
+            axes = [layer.axis if isinstance(layer.axis, (list, tuple)) else [layer.axis]
+                    for layer in layers]
+            probe = _BatchMoments(tapped, axes, name="batch_moments")
+            _MOMENT_PROBES[network] = probe
+    if probe is not None:
+        rows = probe.predict(inputs, batch_size=batch_size, verbose=0)
+        return [(np.mean(rows[2 * i], axis=0), np.mean(rows[2 * i + 1], axis=0))
+                for i in range(len(layers))]
+    momenta = [layer.momentum for layer in layers]
+    n_samples = len(inputs[0] if isinstance(inputs, list) else inputs)
+    try:
+        for i, start in enumerate(range(0, n_samples, batch_size)):
+            # moving = m * moving + (1 - m) * batch with m = i / (i + 1):
+            # after batch i, the running mean of the i + 1 batch moments.
+            for layer in layers:
+                layer.momentum = i / (i + 1.0)
+            if isinstance(inputs, list):
+                network([x[start:start + batch_size] for x in inputs], training=True)
+            else:
+                network(inputs[start:start + batch_size], training=True)
+    finally:
+        for layer, momentum in zip(layers, momenta, strict=True):
+            layer.momentum = momentum
+    return [(layer.moving_mean, layer.moving_variance) for layer in layers]
 
 
 def _embedding_classes(model):
@@ -264,29 +342,31 @@ class Generator(keras.Model):
                   if isinstance(layer, keras.layers.BatchNormalization)]
         if not layers:
             return 0
-        saved = [(layer, layer.trainable, layer.momentum) for layer in layers]
+        saved = [(layer, layer.trainable) for layer in layers]
         rng = np.random.default_rng(seed)
+        # Noise (and labels) drawn batch by batch, in this order: the draws the
+        # published zoo cards were recalibrated with.
+        zs, labels = [], []
+        for start in range(0, n_samples, batch_size):
+            n = min(batch_size, n_samples - start)
+            zs.append(rng.standard_normal((n, self.latent_dim)).astype("float32"))
+            if self.conditional:
+                labels.append(rng.integers(0, self.num_classes, n).astype("int32"))
+        inputs = np.concatenate(zs)
+        if self.conditional:
+            inputs = [inputs, np.concatenate(labels)]
         try:
             # A frozen BatchNormalization runs in inference mode even with
             # training=True: unfreeze it for the measurement.
             for layer in layers:
                 layer.trainable = True
-            for i, start in enumerate(range(0, n_samples, batch_size)):
-                # moving = m * moving + (1 - m) * batch with m = i / (i + 1):
-                # after batch i, the running mean of the i + 1 batch moments.
-                for layer in layers:
-                    layer.momentum = i / (i + 1.0)
-                n = min(batch_size, n_samples - start)
-                z = rng.standard_normal((n, self.latent_dim)).astype("float32")
-                if self.conditional:
-                    labels = rng.integers(0, self.num_classes, n).astype("int32")
-                    self.network([z, labels], training=True)
-                else:
-                    self.network(z, training=True)
+            moments = _batch_moments(self.network, layers, inputs, batch_size)
         finally:
-            for layer, trainable, momentum in saved:
+            for layer, trainable in saved:
                 layer.trainable = trainable
-                layer.momentum = momentum
+        for layer, (mean, variance) in zip(layers, moments, strict=True):
+            layer.moving_mean.assign(ops.cast(mean, layer.moving_mean.dtype))
+            layer.moving_variance.assign(ops.cast(variance, layer.moving_variance.dtype))
         return len(layers)
 
     # ------------------------------------------------------------ presets (keras-hub style)

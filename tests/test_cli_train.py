@@ -227,4 +227,4 @@ def test_fid_every_second_epoch_is_logged_at_the_steps_it_was_scored(tmp_path, c
     record = json.loads((out / "history.json").read_text())
     assert [e["step"] for e in record["epoch_logs"]] == [2, 4, 6, 8]
     fid = [(e["step"], e["fid"]) for e in record["epoch_logs"] if "fid" in e]
-    assert fid == list(zip([4, 8], record["history"]["fid"]))  # not at epochs 1 and 2
+    assert fid == list(zip([4, 8], record["history"]["fid"], strict=True))  # not at epochs 1 and 2

@@ -130,11 +130,11 @@ def test_two_devices_with_global_batch_b_match_one_device_with_batch_b(results, 
     for which in ("first", "last"):
         a, b = _weights(multi, which), _weights(single, which)
         assert len(a) == len(b) > 0
-        for u, v in zip(a, b):
+        for u, v in zip(a, b, strict=True):
             np.testing.assert_allclose(u, v, rtol=0, atol=WEIGHT_ATOL)
     # training moved the weights (the comparison is not of two frozen models)
     moved = max(float(np.abs(u - v).max())
-                for u, v in zip(_weights(single, "first"), _weights(single, "last")))
+                for u, v in zip(_weights(single, "first"), _weights(single, "last"), strict=True))
     assert moved > 100 * WEIGHT_ATOL
     assert multi["logs"].keys() == single["logs"].keys()
     for key, values in single["logs"].items():
@@ -169,7 +169,7 @@ def test_replicas_hold_identical_weights_after_several_steps(results):
             # rank 1 started from other weights and another RNG state
             a, b = results[case]["multi"], results[case]["rank1"]
             for which in ("first", "last"):
-                for u, v in zip(_weights(a, which), _weights(b, which)):
+                for u, v in zip(_weights(a, which), _weights(b, which), strict=True):
                     np.testing.assert_array_equal(u, v)
             assert a["logs"] == b["logs"]
         else:

@@ -54,11 +54,11 @@ def _compare(make, shape, training=True, expect_fast=True, seed=0):
     assert y_fast.shape == y_ref.shape
     scale = float(np.abs(y_ref).max()) + 1e-6
     np.testing.assert_allclose(y_fast, y_ref, atol=2e-6 * scale, rtol=1e-5)
-    for a, b in zip(g_fast, g_ref):
+    for a, b in zip(g_fast, g_ref, strict=True):
         gscale = float(np.abs(b).max()) + 1e-6
         np.testing.assert_allclose(a, b, atol=2e-6 * gscale, rtol=1e-5)
     # Moving statistics (batch normalization) and every other variable.
-    for a, b in zip(fast.get_weights(), reference.get_weights()):
+    for a, b in zip(fast.get_weights(), reference.get_weights(), strict=True):
         np.testing.assert_allclose(a, b, atol=1e-6, rtol=1e-6)
     return reference, fast
 
@@ -195,7 +195,7 @@ def test_gradient_penalty_second_order_matches_keras():
             loss = penalty.weight * ((g.square().sum((1, 2, 3)) + 1e-12).sqrt() - 1).square().mean()
             return torch.autograd.grad(loss, params, allow_unused=True)
 
-    pairs = list(zip(grads(D_fast), grads(D_ref)))
+    pairs = list(zip(grads(D_fast), grads(D_ref), strict=True))
     # The last Dense layer's bias does not move the input gradient.
     assert [a is None for a, _ in pairs] == [b is None for _, b in pairs]
     pairs = [(a, b) for a, b in pairs if b is not None]
@@ -272,7 +272,7 @@ def test_fast_dcgan_training_matches_keras_call():
             results.append([w.copy() for w in G.get_weights() + D.get_weights()])
         finally:
             os.environ.pop("KERAS_GAN_FAST_LAYERS", None)
-    for a, b in zip(*results):
+    for a, b in zip(*results, strict=True):
         np.testing.assert_allclose(a, b, atol=2e-5, rtol=1e-4)
 
 
@@ -335,7 +335,7 @@ def test_lora_discriminator_trains_the_same_with_the_switch_on_and_off(monkeypat
         gan.fit(x, batch_size=8, epochs=1, shuffle=False, verbose=0)
         results[switch] = [w.copy() for w in G.get_weights() + D.get_weights()]
     assert len(results[True]) == len(results[False])
-    for a, b in zip(results[False], results[True]):
+    for a, b in zip(results[False], results[True], strict=True):
         np.testing.assert_allclose(a, b, atol=2e-5, rtol=1e-4)
 
 

@@ -221,7 +221,7 @@ def test_recalibrate_conditional_and_without_batch_norm():
     G2 = keras_gan.Generator(plain, latent_dim=8)
     weights = [w.copy() for w in plain.get_weights()]
     assert G2.recalibrate_batch_norm() == 0
-    for a, b in zip(weights, plain.get_weights()):
+    for a, b in zip(weights, plain.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="n_samples"):
         G.recalibrate_batch_norm(n_samples=0)

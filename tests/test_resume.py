@@ -52,7 +52,7 @@ def test_sigkill_mid_epoch_then_resume_matches_uninterrupted_run(tmp_path):
     resumed, step_b = load_final(crashed)
     assert step_a == step_b == 15
     assert len(expected) == len(resumed)
-    for a, b in zip(expected, resumed):
+    for a, b in zip(expected, resumed, strict=True):
         # CPU runs of all three backends are deterministic here: bit-identical.
         np.testing.assert_array_equal(a, b)
 
@@ -82,7 +82,7 @@ def test_checkpoint_restores_everything_and_finished_run_is_a_no_op(tmp_path):
     history = fresh.fit(x, epochs=2, batch_size=8, callbacks=[
         keras_gan.callbacks.Checkpoint(tmp_path / "c")], verbose=0)
     assert history.epoch == []  # already done: nothing trained
-    for a, b in zip(before, all_state(fresh)):
+    for a, b in zip(before, all_state(fresh), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -146,7 +146,7 @@ def test_backup_and_restore_after_a_crash_in_a_fresh_process(tmp_path, crash_at)
     second.fit(x, epochs=3, batch_size=8, shuffle=False, verbose=0,
                callbacks=[keras.callbacks.BackupAndRestore(backup)])
     assert int(second.optimizer.iterations) == 12
-    for a, b in zip(all_state(straight), all_state(second)):
+    for a, b in zip(all_state(straight), all_state(second), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
 
@@ -277,7 +277,7 @@ def test_pydataset_resume_skips_seen_batches(tmp_path):
     history = resumed.fit(Batches(), epochs=2, verbose=0, callbacks=[
         keras_gan.callbacks.Checkpoint(tmp_path / "b", every_n_steps=1)])
     assert int(resumed.optimizer.iterations) == 6 and history.epoch == [1]
-    for a, b in zip(all_state(straight), all_state(resumed)):
+    for a, b in zip(all_state(straight), all_state(resumed), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
 
@@ -343,12 +343,12 @@ def test_resume_across_a_learning_rate_changed_to_or_from_a_schedule(tmp_path, t
         assert int(after[0]) == int(before[0]) == 4
         slots_before = before[2:] if to_schedule else before[1:]
         slots_after = after[1:] if to_schedule else after[2:]
-        for a, b in zip(slots_before, slots_after):
+        for a, b in zip(slots_before, slots_after, strict=True):
             np.testing.assert_array_equal(a, b)
         assert any(np.abs(a).sum() > 0 for a in slots_after)  # real moments, not zeros
     if not to_schedule:  # the rate set at compile wins
         assert float(second.generator_optimizer.learning_rate) == pytest.approx(2e-4)
-    for a, b in zip(first.get_weights(), second.get_weights()):
+    for a, b in zip(first.get_weights(), second.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
