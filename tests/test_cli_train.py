@@ -15,6 +15,9 @@ from PIL import Image
 import keras_gan
 from keras_gan.cli.main import main
 
+# In-process runs that sample and recalibrate thousands of images (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("optimized_xla")
+
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 
 
@@ -54,6 +57,7 @@ def test_train_writes_outputs_and_resumes(data, tmp_path, capsys):
     assert gif.n_frames == 1  # this run trained one epoch: one frame
 
 
+@pytest.mark.once  # the time limit and its message are plain Python; resume per backend: test_resume
 def test_max_minutes_stops_with_a_checkpoint_and_the_rerun_resumes(data, tmp_path, capsys,
                                                                     monkeypatch):
     from keras_gan.callbacks import time_limit
@@ -81,6 +85,7 @@ def test_max_minutes_stops_with_a_checkpoint_and_the_rerun_resumes(data, tmp_pat
     assert record["step"] == 6 and [e["step"] for e in record["epoch_logs"]] == [3, 6]
 
 
+@pytest.mark.once  # plain Python around fit
 def test_max_minutes_spent_on_the_last_step_reports_done(data, tmp_path, capsys, monkeypatch):
     from keras_gan.callbacks import time_limit
 
@@ -113,6 +118,7 @@ def test_train_conditional_and_sample(data, tmp_path, capsys):
     assert Image.open(png).size == ((3 * 10 + 2) * 2,) * 2
 
 
+@pytest.mark.once  # argument and input checks before any backend work
 @pytest.mark.parametrize("argv,match", [
     (["train", "--data", "missing.npz"], "missing.npz"),
     (["train", "--epochs", "0"], "--epochs=0"),
@@ -198,6 +204,7 @@ def test_short_run_on_the_bundled_sample_draws_digit_like_shapes(tmp_path, capsy
     assert kinds >= 6, predicted.tolist()
 
 
+@pytest.mark.once  # the CLI wiring; the schedule itself per backend: test_recipes
 def test_a_recipe_with_lr_decay_decays_in_the_cli(data, tmp_path, capsys, monkeypatch):
     # The run's length must reach build_gan, or the decay is silently off.
     from keras_gan.models import recipes

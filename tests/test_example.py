@@ -27,6 +27,7 @@ def run_example(tmp_path, *args):
     return out, proc
 
 
+@pytest.mark.once  # the script end to end; its training and saving run per backend in test_resume and test_saving
 def test_example_writes_grid_and_models(tmp_path):
     # One epoch is 2 steps; the time limit (6 ms) ends training after the first.
     out, proc = run_example(

@@ -17,6 +17,9 @@ import pytest
 
 import keras_gan
 
+# In-process runs that sample and recalibrate thousands of images (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("optimized_xla")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "zoo", "mnist-dcgan", "train.py")
 
@@ -41,6 +44,7 @@ def train(tmp_path, monkeypatch, capsys):
     return run
 
 
+@pytest.mark.once  # the recipe's stop-and-resume logic; resume per backend: test_resume
 def test_diverged_run_resumes_from_last_good_checkpoint_with_a_changed_setting(tmp_path, train):
     with np.load(os.path.join(ROOT, "keras_gan", "data", "mnist_sample.npz")) as f:
         x = f["x_train"][:64]
