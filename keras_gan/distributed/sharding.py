@@ -3,6 +3,7 @@
 import numpy as np
 
 from keras_gan import backend
+from keras_gan.validation import check_positive_int
 
 
 def shard(x, global_batch_size, index=None, count=None):
@@ -41,8 +42,8 @@ def shard(x, global_batch_size, index=None, count=None):
     if isinstance(x, (tuple, list)):
         return type(x)(shard(a, global_batch_size, index, count) for a in x)
     x = np.asarray(x)
-    B = global_batch_size
-    if not isinstance(B, (int, np.integer)) or B < 1 or B % count:
+    B = check_positive_int("global_batch_size", global_batch_size)
+    if B % count:
         raise ValueError(
             f"global_batch_size must be a positive multiple of the number of "
             f"processes ({count}). Received: global_batch_size={B!r}"

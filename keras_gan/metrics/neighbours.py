@@ -3,6 +3,8 @@
 import numpy as np
 from keras import ops
 
+from keras_gan.validation import check_positive_int
+
 
 def _squared_distances(a, b, b_sq):
     a_sq = ops.sum(a * a, axis=1, keepdims=True)
@@ -26,8 +28,11 @@ def knn_radii(features, ks, chunk=1024):
     Returns:
         `{k: (N,) float32 array}` (a dict even for one k).
     """
-    ks = [ks] if isinstance(ks, int) else list(ks)
+    ks = [ks] if np.ndim(ks) == 0 else list(ks)
     n = len(features)
+    ks = [check_positive_int("k", k) for k in ks]
+    if not ks or max(ks) > n - 1:
+        raise ValueError(f"Each k must be in [1, N - 1] = [1, {n - 1}]. Received: ks={ks!r}")
     kmax = max(ks)
     x = ops.convert_to_tensor(features, "float32")
     x_sq = ops.sum(x * x, axis=1)
