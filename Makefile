@@ -36,7 +36,7 @@ test: setup
 # BENCH_ARGS). Installs Flax and Optax for the JAX natives.
 bench: setup
 	$(BIN)/python -m pip install -q -c constraints.txt -e ".[bench]"
-	$(BIN)/python benchmarks/training_speed.py $(if $(MNIST),--data $(MNIST)) $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.training_speed $(if $(MNIST),--data $(MNIST)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) outputs .pytest_cache

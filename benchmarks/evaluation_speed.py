@@ -1,6 +1,6 @@
 """How long scoring 10,000 MNIST samples takes, per backend and per stage.
 
-    python benchmarks/evaluation_speed.py --data ../shared/data/mnist.npz \
+    python -m benchmarks.evaluation_speed --data ../shared/data/mnist.npz \
         [--backends tensorflow jax torch] [--repeats 3]
 
 Each backend runs in its own process. The reference statistics (MNIST
@@ -20,17 +20,21 @@ import sys
 import tempfile
 import time
 
+from keras_gan.utils.environment import configure_environment
+
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
 
 def child(args):
-    sys.path.insert(0, ROOT)
     import warnings
 
     import numpy as np
 
     from keras_gan.evaluation import Evaluator
-    from keras_gan.evaluation import evaluator as ev_mod
+    from keras_gan.metrics import density_coverage as dc_mod
+    from keras_gan.metrics import frechet_distance as fid_mod
+    from keras_gan.metrics import kernel_distance as kid_mod
+    from keras_gan.metrics import precision_recall as pr_mod
 
     warnings.simplefilter("ignore")
     t0 = time.perf_counter()
@@ -50,10 +54,11 @@ def child(args):
         return wrapper
 
     ev.extractor.extract = timed("features", ev.extractor.extract)
-    ev_mod.frechet_distance = timed("fid", ev_mod.frechet_distance)
-    ev_mod.kernel_distance = timed("kid", ev_mod.kernel_distance)
-    ev_mod.precision_recall = timed("pr+dc", ev_mod.precision_recall)
-    ev_mod.density_coverage = timed("pr+dc", ev_mod.density_coverage)
+    # Each metric class calls its functional form through its own module.
+    fid_mod.frechet_distance = timed("fid", fid_mod.frechet_distance)
+    kid_mod.kernel_distance = timed("kid", kid_mod.kernel_distance)
+    pr_mod.precision_recall = timed("pr+dc", pr_mod.precision_recall)
+    dc_mod.density_coverage = timed("pr+dc", dc_mod.density_coverage)
     s = time.perf_counter()
     ev.score_images(x)
     warmup = time.perf_counter() - s
@@ -77,14 +82,15 @@ def main():
     p.add_argument("--cache-dir", default=None)
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
+    configure_environment()  # a child: KERAS_BACKEND from its parent
     if args.child:
         return child(args)
     cache = args.cache_dir or tempfile.mkdtemp(prefix="kg-bench-")
     rows = []
     for backend in args.backends:
-        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+        env = dict(os.environ, KERAS_BACKEND=backend)
         out = subprocess.run(
-            [sys.executable, __file__, "--child", "--data", args.data, "--repeats",
+            [sys.executable, "-m", "benchmarks.evaluation_speed", "--child", "--data", args.data, "--repeats",
              str(args.repeats), "--cache-dir", cache], env=env, capture_output=True, text=True,
         )
         if out.returncode:

@@ -1,6 +1,6 @@
 """Peak memory while training from a stream larger than memory, per backend.
 
-    python benchmarks/memory_streaming.py [--backends tensorflow jax torch]
+    python -m benchmarks.memory_streaming [--backends tensorflow jax torch]
         [--epochs 6] [--steps 40] [--batch-size 64]
 
 A `keras.utils.PyDataset` synthesises every batch on the fly (28x28 images,
@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+from keras_gan.utils.environment import configure_environment
 
 
 def rss_mb():
@@ -32,7 +32,6 @@ def rss_mb():
 
 
 def child(args):
-    sys.path.insert(0, ROOT)
     import keras
     import numpy as np
 
@@ -66,7 +65,7 @@ def child(args):
     gan.compile()
     with tempfile.TemporaryDirectory() as tmp:
         gan.fit(Stream(), epochs=args.epochs, verbose=0, callbacks=[
-            keras_gan.callbacks.Checkpoint(tmp, every_n_epochs=1), Measure()])
+            keras_gan.callbacks.Checkpoint(tmp, epoch_freq=1), Measure()])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"rss": per_epoch, "peak": peak}))
 
@@ -79,13 +78,14 @@ def main():
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
+    configure_environment()  # a child: KERAS_BACKEND from its parent
     if args.child:
         return child(args)
     rows = []
     for backend in args.backends:
-        env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3")
+        env = dict(os.environ, KERAS_BACKEND=backend)
         out = subprocess.run(
-            [sys.executable, __file__, "--child", "--epochs", str(args.epochs), "--steps",
+            [sys.executable, "-m", "benchmarks.memory_streaming", "--child", "--epochs", str(args.epochs), "--steps",
              str(args.steps), "--batch-size", str(args.batch_size)],
             env=env, capture_output=True, text=True,
         )

@@ -1,6 +1,6 @@
 """Quality per step: FID, precision and recall of one recipe at fixed step counts.
 
-    python benchmarks/quality_per_step.py --data ../shared/data/mnist.npz \
+    python -m benchmarks.quality_per_step --data ../shared/data/mnist.npz \
         --recipe dcgan --steps 12000 --eval-every 4000 \
         --set 'discriminator.args.filters=[32,64,128]' --label d3s
 
@@ -30,12 +30,10 @@ another setting.
 import argparse
 import json
 import os
-import sys
 import time
 import warnings
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
+from keras_gan.utils.environment import configure_environment
 
 
 def parse_args(argv=None):
@@ -62,11 +60,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    # oneDNN kernels on every x86 CPU, not only AVX-512 VNNI ones
-    # (docs/design.md, "TensorFlow's oneDNN switch"); set 0 to opt out.
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+    configure_environment(os.environ.get("KERAS_BACKEND", "tensorflow"))
     import keras
     import numpy as np
 
@@ -113,9 +107,7 @@ def main(argv=None):
             scores = evaluator.score_generator(gan, args.samples, seed=0, recalibrate=True)
         row = {"label": label, "step": first + (i + 1) * args.eval_every,
                "train_s": round(trained),
-               **{k: round(scores[k], 4)
-                  for k in ("fid", "precision", "recall", "class_coverage", "class_accuracy")
-                  if k in scores}}
+               **{k: round(v, 4) for k, v in keras_gan.metrics.metric_values(scores).items()}}
         if conditional:
             # Equal shares above; here each class as often as the training
             # set has it (keras_gan.evaluation.labels_in_shares).
@@ -124,8 +116,8 @@ def main(argv=None):
                 shares = evaluator.score_generator(
                     G, args.samples, seed=0,
                     labels=labels_in_shares(args.samples, labels, 10))
-            row.update({f"{k}_training_shares": round(shares[k], 4)
-                        for k in ("fid", "precision", "recall")})
+            row.update({f"{k}_training_shares": round(v, 4)
+                        for k, v in keras_gan.metrics.metric_values(shares).items()})
         print(json.dumps(row), flush=True)
         with open(args.out, "a") as f:
             f.write(json.dumps(row) + "\n")

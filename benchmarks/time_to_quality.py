@@ -1,6 +1,6 @@
 """Time to quality: FID, precision and recall against training wall time.
 
-    python benchmarks/time_to_quality.py --data ../shared/data/mnist.npz \
+    python -m benchmarks.time_to_quality --data ../shared/data/mnist.npz \
         --minutes 60 --eval-at 1 2 5 10 20 30 60
 
 Trains each run for a wall-clock budget and scores 10,000 samples (seed 0;
@@ -43,6 +43,8 @@ import subprocess
 import sys
 import time
 
+from keras_gan.utils.environment import configure_environment
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 NATIVE_TUTORIAL = "tutorial-native"
@@ -74,9 +76,8 @@ def parse_runs(specs):
 
 
 def default_runs():
-    sys.path.insert(0, os.path.join(ROOT, "zoo"))
-    from recipe import resolve  # zoo/recipe.py
-    from recipe import zoo_recipes
+    from zoo.recipe import resolve
+    from zoo.recipe import zoo_recipes
 
     runs = [{"label": NATIVE_TUTORIAL, "recipe": NATIVE_TUTORIAL, "overrides": {}}]
     for name, zoo in zoo_recipes().items():
@@ -110,8 +111,6 @@ def check_runs(runs):
     count, so the schedule has no length. Such a run is named with the
     override that trains it at constant rates.
     """
-    sys.path.insert(0, ROOT)
-
     for run in runs:
         if run["recipe"] == NATIVE_TUTORIAL:
             continue
@@ -131,15 +130,10 @@ def check_runs(runs):
 # ----------------------------------------------------------------- worker
 def worker(spec):
     """Trains one run in this process and returns its record."""
-    os.environ["KERAS_BACKEND"] = spec["backend"]
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    # oneDNN kernels on every x86 CPU, not only AVX-512 VNNI ones
-    # (docs/design.md, "TensorFlow's oneDNN switch"); set 0 to opt out.
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+    configure_environment(spec["backend"])
     import warnings
 
     warnings.simplefilter("ignore")
-    sys.path.insert(0, ROOT)
     import keras
     import numpy as np
 
@@ -159,9 +153,8 @@ def worker(spec):
         images = sample_fn(spec["samples"])
         scores = evaluator.score_images(images)
         point = {"minutes": round(train_seconds / 60.0, 3), "steps": int(steps)}
-        for k in ("fid", "precision", "recall", "kid", "density", "coverage",
-                  "classifier_score"):
-            point[k] = round(float(scores[k]), 5)
+        point.update({k: round(v, 5)
+                      for k, v in keras_gan.metrics.metric_values(scores).items()})
         point["eval_seconds"] = round(time.perf_counter() - t, 1)
         # A 1-minute load average above the run's threads means it shared
         # the machine: its minutes are then not comparable.
@@ -234,8 +227,7 @@ def _run_native_tutorial(spec, eval_at, score):
     import numpy as np
     import tensorflow as tf
 
-    sys.path.insert(0, os.path.join(ROOT, "zoo", "baselines"))
-    from tf_tutorial_dcgan import build_tutorial
+    from zoo.baselines.tf_tutorial_dcgan import build_tutorial
 
     t0 = time.perf_counter()
     G, dataset, train_step = build_tutorial(spec["data"], spec["seed"])
@@ -267,11 +259,11 @@ def _run_native_tutorial(spec, eval_at, score):
 
 # ----------------------------------------------------------------- driver
 def launch(spec, cores, threads, log_dir):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
     if threads:
         env.update(TF_NUM_INTRAOP_THREADS=str(threads), TF_NUM_INTEROP_THREADS="1",
                    OMP_NUM_THREADS=str(threads), XLA_FLAGS="--xla_cpu_multi_thread_eigen=false")
-    cmd = [sys.executable, os.path.abspath(__file__), "--worker", json.dumps(spec)]
+    cmd = [sys.executable, "-m", "benchmarks.time_to_quality", "--worker", json.dumps(spec)]
     if cores is not None and hasattr(os, "sched_setaffinity"):
         cmd = ["taskset", "-c", ",".join(map(str, cores))] + cmd
     log = open(os.path.join(log_dir, f"{spec['label']}.log"), "w")
@@ -465,8 +457,7 @@ def _in_checkout(path):
 
 
 def _cpu_name():
-    sys.path.insert(0, os.path.join(ROOT, "zoo"))
-    from zoo_finalize import _cpu_name as cpu_name  # zoo/zoo_finalize.py
+    from zoo.zoo_finalize import _cpu_name as cpu_name
 
     return cpu_name()
 

@@ -1,6 +1,6 @@
 """Where a torch training step's time goes: keras_gan `fit` against native torch.
 
-    python benchmarks/torch_op_profile.py [--steps 6] [--top 18]
+    python -m benchmarks.torch_op_profile [--steps 6] [--top 18]
 
 Runs the benchmark's non-saturating DCGAN step (see training_speed.py) under
 `cProfile` for `--steps` steps after 3 warm-up steps: the native torch code,
@@ -17,12 +17,11 @@ overhead distorted the comparison (the two steps swapped ranks).
 
 import argparse
 import os
-import sys
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-os.environ["KERAS_BACKEND"] = "torch"
-sys.path.insert(0, ROOT)
+from keras_gan.utils.environment import configure_environment
+
+configure_environment("torch")
 
 
 def profile(fn, steps):

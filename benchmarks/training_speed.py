@@ -1,6 +1,6 @@
 """keras_gan's `fit` against the same GAN written natively in each framework.
 
-    python benchmarks/training_speed.py [--repeats 2] [--steps 8] [--blocks 3]
+    python -m benchmarks.training_speed [--repeats 2] [--steps 8] [--blocks 3]
         [--only tensorflow jax torch] [--objectives ns wgan_gp r1 r1_lazy]
         [--data ../shared/data/mnist.npz] [--json results.json]
         [--steps-per-execution 1 4] [--keras-layer-calls] [--keras-gan-only]
@@ -44,6 +44,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+from keras_gan.utils.environment import configure_environment
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WARMUP = 3
@@ -165,11 +167,9 @@ def _tensor_batches(x, total):
 
 
 def child(cfg, steps, blocks):
-    os.environ["KERAS_BACKEND"] = cfg["backend"]
+    configure_environment(cfg["backend"])
     if cfg.get("keras_layer_calls"):  # Keras' own layer calls (before keras_gan's fast ones)
         os.environ["KERAS_GAN_FAST_LAYERS"] = "0"
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    sys.path.insert(0, ROOT)
     import warnings
 
     warnings.simplefilter("ignore")
@@ -232,10 +232,9 @@ def versions():
 
 def run_child(cfg, args):
     proc = subprocess.run(
-        [sys.executable, __file__, "--child", json.dumps(cfg), "--steps", str(args.steps),
-         "--blocks", str(args.blocks)],
+        [sys.executable, "-m", "benchmarks.training_speed", "--child", json.dumps(cfg),
+         "--steps", str(args.steps), "--blocks", str(args.blocks)],
         capture_output=True, text=True, timeout=args.timeout,
-        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
     )
     lines = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
     if not lines:
@@ -271,7 +270,7 @@ def main():
         print("RESULT " + json.dumps(child(json.loads(args.child), args.steps, args.blocks)))
         return
 
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    configure_environment()
     todo = configs(args)
     results = {key(c): {"cfg": c, "rates": [], "peak_mb": [], "errors": []} for c in todo}
     started = time.time()

@@ -22,6 +22,8 @@ import os
 import sys
 import time
 
+from keras_gan.utils.environment import configure_environment
+
 
 STEPS = 5000
 # The Quickstart promises samples within 6 minutes of training on 2 CPU
@@ -67,14 +69,10 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    os.environ["KERAS_BACKEND"] = args.backend or os.environ.get("KERAS_BACKEND", "tensorflow")
-    # TensorFlow's C++ start-up and graph-optimizer notices are noise here.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    # TensorFlow turns its oneDNN kernels on only for CPUs with AVX-512 VNNI
-    # or newer; on others (AMD EPYC, older Intel) the demo takes about twice
-    # as long without them (docs/design.md, "TensorFlow's oneDNN switch").
-    # Read once, when TensorFlow is imported: set 0 to opt out.
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+    # The backend, TensorFlow's log level and its oneDNN switch, before Keras
+    # is imported: without oneDNN the demo takes about twice as long on CPUs
+    # older than AVX-512 VNNI (docs/design.md, "TensorFlow's oneDNN switch").
+    configure_environment(args.backend or os.environ.get("KERAS_BACKEND", "tensorflow"))
     import keras
     import numpy as np
 
@@ -152,22 +150,15 @@ def main(argv=None):
     keras_gan.save_image_grid(gan.generate(z), samples, nrow=8, scale=2)
     gan.save(os.path.join(args.out, "gan.keras"))
     gan.export_generator(os.path.join(args.out, "generator.keras"))
-    record = {
-        "backend": keras.backend.backend(),
-        "data": source,
-        "images": len(images),
-        "recipe": args.recipe,
-        "batch_size": recipe["batch_size"],
-        "steps": int(gan.optimizer.iterations),
-        "seconds": round(elapsed, 1),
-        "max_minutes": args.max_minutes or None,
-        "stopped_by_time_limit": stopped,
-        "tf_enable_onednn_opts": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
-        "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
-        "epoch_logs": step_history.history,
-    }
-    with open(os.path.join(args.out, "history.json"), "w") as f:
-        json.dump(record, f, indent=1)
+    from keras_gan.utils.run_record import write_run_record
+
+    record = write_run_record(
+        os.path.join(args.out, "history.json"), steps=int(gan.optimizer.iterations),
+        history=history, epoch_logs=step_history,
+        timing={"seconds": round(elapsed, 1), "runs": 1, "stopped_by_time_limit": stopped,
+                "max_minutes": args.max_minutes or None},
+        config={"recipe": args.recipe, "data": source, "images": len(images),
+                "batch_size": recipe["batch_size"]})
     from keras_gan.utils.history_plot import save_history_plot
 
     save_history_plot(step_history, os.path.join(args.out, "history.png"),

@@ -66,7 +66,7 @@ class ConditionalGAN(GAN):
     def _check_numpy_batch(self, samples, labels):
         if labels is None:
             raise ValueError(_MISSING_LABELS)
-        validation.check_samples(samples, self.sample_shape, self.data_range)
+        validation.check_samples(samples, self.image_shape, self.data_range)
         validation.check_labels(labels, self.num_classes)
 
     def _generator_inputs(self, z, labels):

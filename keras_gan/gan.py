@@ -155,10 +155,26 @@ class GAN(Trainer, AdversarialStep, backend.GANTrainer, keras.Model):
 
     # ------------------------------------------------------------------ checks
     @property
-    def sample_shape(self):
-        """Shape of one sample (without batch), from D's (first) input."""
+    def image_shape(self):
+        """Shape of one sample (without batch), from D's (first) input.
+
+        The name of `Generator.image_shape` and of the model builders'
+        argument; formerly `sample_shape`.
+        """
         shapes = _input_shapes(self.discriminator)
         return None if shapes is None else shapes[0]
+
+    @property
+    def sample_shape(self):
+        """Deprecated name of `image_shape`."""
+        import sys
+        import warnings
+
+        # Keras' saving walks every attribute of the model: only users are warned.
+        if not sys._getframe(1).f_globals.get("__name__", "").startswith("keras."):
+            warnings.warn("GAN.sample_shape is deprecated; use `image_shape` instead.",
+                          DeprecationWarning, stacklevel=2)
+        return self.image_shape
 
     def _check_models(self):
         g_inputs = _input_shapes(self.generator)
@@ -173,7 +189,7 @@ class GAN(Trainer, AdversarialStep, backend.GANTrainer, keras.Model):
                     f" Received: latent_dim={self.latent_dim}"
                 )
         g_out = _output_shape(self.generator)
-        d_in = self.sample_shape
+        d_in = self.image_shape
         if g_out is not None and d_in is not None and g_out != d_in:
             raise ValueError(
                 "The generator's output shape must equal the discriminator's "
@@ -279,7 +295,7 @@ class GAN(Trainer, AdversarialStep, backend.GANTrainer, keras.Model):
             verbose: 1 shows a progress bar.
 
         Returns:
-            numpy array of samples, shape `(n, *sample_shape)`, in [-1, 1] for
+            numpy array of samples, shape `(n, *image_shape)`, in [-1, 1] for
             the bundled generators.
 
         Example:

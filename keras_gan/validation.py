@@ -183,7 +183,7 @@ def check_samples(x, expected_shape, data_range, what="x"):
 
 
 def check_shape(shape, expected_shape, what="x"):
-    """Checks a batch shape `(batch, *sample_shape)` against `expected_shape`."""
+    """Checks a batch shape `(batch, *image_shape)` against `expected_shape`."""
     if expected_shape is None:
         return
     shape = tuple(shape)

@@ -25,6 +25,9 @@ API
 ``commit_sha(parent, message, files)``  static; the id rule below
 ``tamper(repo_id, filename, data)``   serve ``data`` instead of the committed bytes, at every
                                       revision (``data=None`` undoes it)
+``fail_commits(repo_id, status=500, times=1)``
+                                      the next ``times`` commit POSTs to the repo answer
+                                      ``status`` (an upload failing midway, after its preupload)
 ``requests`` / ``clear_requests()``   every ``(method, raw_path_without_query)`` received
 ``use_as_default(monkeypatch)``       point ``huggingface_hub`` (already imported) at this server
 
@@ -179,6 +182,7 @@ class HubStandIn:
         # (type, repo, file) -> [GETs left to cut, bytes sent before the cut]
         self._drops: dict[tuple[str, str, str], list] = {}
         self._slow: dict[tuple[str, str, str], float] = {}  # seconds before a body
+        self._commit_faults: dict[tuple[str, str], list] = {}  # (type, repo) -> [times, status]
         self._requests: list[tuple[str, str]] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -334,6 +338,22 @@ class HubStandIn:
         """Wait ``seconds`` before sending the file's body (to make downloads overlap)."""
         with self._lock:
             self._slow[(repo_type, repo_id, filename)] = seconds
+
+    def fail_commits(self, repo_id: str, status: int = 500, times: int = 1,
+                     repo_type: str = "model") -> None:
+        """The next ``times`` commit POSTs to the repo answer ``status`` with no commit made
+        (an upload that fails midway, after its preupload); ``times=0`` undoes it."""
+        with self._lock:
+            self._commit_faults[(repo_type, repo_id)] = [times, status]
+
+    def _commit_fault(self, repo_type, repo_id):
+        """The status this commit POST fails with, or ``None``."""
+        with self._lock:
+            fault = self._commit_faults.get((repo_type, repo_id))
+            if fault and fault[0] > 0:
+                fault[0] -= 1
+                return fault[1]
+            return None
 
     def _fault(self, repo_type, repo_id, filename):
         """``(bytes to send before cutting, or None; seconds to wait)`` for this GET."""
@@ -692,6 +712,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _commit(self, method, repo, rev, body):
         branch = self._branch_for_write(repo, rev)
+        failure = self.hub._commit_fault(repo.repo_type, repo.repo_id)
+        if failure is not None:
+            raise _HubError(failure, "Internal Error - We're working hard to fix this as soon "
+                            "as possible! (stand-in fault)")
         summary, parent_commit = None, None
         additions, deletions = {}, []
         for line in body.splitlines():

@@ -50,7 +50,7 @@ def main():
     x = tiny_images(40, seed=1)  # batch 8: 5 batches per epoch
     callbacks = [keras_gan.callbacks.DivergenceGuard(),
                  keras_gan.callbacks.Checkpoint(os.path.join(args.out, "ckpt"),
-                                                every_n_steps=args.every)]
+                                                save_freq=args.every)]
     if args.kill_at_step:
         callbacks.append(KillAt(args.kill_at_step))
     gan.fit(x, epochs=args.epochs, batch_size=8, callbacks=callbacks, verbose=0)

@@ -127,7 +127,7 @@ def test_console_script_sets_backend_and_fails_cleanly(tmp_path):
     other = {"tensorflow": "torch", "jax": "tensorflow", "torch": "jax"}[keras.backend.backend()]
     env = dict(os.environ, PYTHONPATH=os.path.abspath(REPO))
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys, keras_gan_cli; sys.exit(keras_gan_cli.main())",
+        [sys.executable, "-c", "import sys; from keras_gan.cli.launcher import main; sys.exit(main())",
          "--backend", other, "evaluate", str(tmp_path / "nothing.npz")],
         capture_output=True, text=True, env=env, timeout=300,
     )
@@ -135,7 +135,7 @@ def test_console_script_sets_backend_and_fails_cleanly(tmp_path):
     assert "Traceback" not in proc.stderr
     assert "nothing.npz" in proc.stderr.strip().splitlines()[-1]
     help_text = subprocess.run(
-        [sys.executable, "-c", "import sys, keras_gan_cli; sys.exit(keras_gan_cli.main())",
+        [sys.executable, "-c", "import sys; from keras_gan.cli.launcher import main; sys.exit(main())",
          "evaluate", "--help"], capture_output=True, text=True, env=env, timeout=300,
     ).stdout
     assert "--json" in help_text and "10,000" in help_text

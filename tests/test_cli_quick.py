@@ -15,8 +15,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROBE = """
 import sys, time
 start = time.perf_counter()
-import keras_gan_cli
-code = keras_gan_cli.main(sys.argv[1:])
+from keras_gan.cli.launcher import main
+code = main(sys.argv[1:])
 elapsed = time.perf_counter() - start
 heavy = sorted(m for m in ("keras", "tensorflow", "jax", "torch", "keras_gan.gan")
                if m in sys.modules)
@@ -56,7 +56,7 @@ def test_no_framework_start_up_lines_on_stderr(tmp_path):
     bad = tmp_path / "notes.npy"
     bad.write_text("x,y\n")
     proc = subprocess.run(
-        [sys.executable, "-c", "import sys, keras_gan_cli; sys.exit(keras_gan_cli.main())",
+        [sys.executable, "-c", "import sys; from keras_gan.cli.launcher import main; sys.exit(main())",
          "--backend", "tensorflow", "evaluate", str(bad)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
         env={k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"})
@@ -66,7 +66,7 @@ def test_no_framework_start_up_lines_on_stderr(tmp_path):
 
 
 def test_the_filter_keeps_everything_else():
-    import keras_gan_cli
+    from keras_gan.cli import launcher
 
     noise = ["WARNING: All log messages before absl::InitializeLog() is called are written "
              "to STDERR",
@@ -74,5 +74,5 @@ def test_the_filter_keeps_everything_else():
              "are on. You may see slightly different numerical results."]
     kept = ["keras-gan train: error: x", "I0000 is not a log line", "WARNING: something else",
             "100/200 ━━━━━━━━━━ 1s 5ms/step"]
-    assert all(keras_gan_cli.FRAMEWORK_NOISE.match(line) for line in noise)
-    assert not any(keras_gan_cli.FRAMEWORK_NOISE.match(line) for line in kept)
+    assert all(launcher.FRAMEWORK_NOISE.match(line) for line in noise)
+    assert not any(launcher.FRAMEWORK_NOISE.match(line) for line in kept)

@@ -34,7 +34,7 @@ def data(tmp_path_factory):
 
 def train(capsys, data, out, *extra):
     code = main(["train", "--data", data, "--out", str(out), "--batch-size", "16",
-                 "--latent-dim", "8", "--checkpoint-every", "2", "--verbose", "0", *extra])
+                 "--latent-dim", "8", "--save-freq", "2", "--verbose", "0", *extra])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 
@@ -46,11 +46,11 @@ def test_train_writes_outputs_and_resumes(data, tmp_path, capsys):
     for name in ("gan.keras", "generator.keras", "samples.png", "history.json", "history.png",
                  "grids/epoch_001.png", "grids/progress.gif"):
         assert (out / name).exists(), name
-    assert json.loads((out / "history.json").read_text())["step"] == 3
+    assert json.loads((out / "history.json").read_text())["steps"] == 3
     # The same command with more epochs continues from the checkpoint.
     code, stdout, err = train(capsys, data, out, "--epochs", "2")
     assert code == 0, err
-    assert json.loads((out / "history.json").read_text())["step"] == 6
+    assert json.loads((out / "history.json").read_text())["steps"] == 6
     gan = keras.saving.load_model(str(out / "gan.keras"))
     assert int(gan.optimizer.iterations) == 6
     gif = Image.open(out / "grids" / "progress.gif")
@@ -66,23 +66,23 @@ def test_max_minutes_stops_with_a_checkpoint_and_the_rerun_resumes(data, tmp_pat
     monkeypatch.setattr(time_limit, "_clock", lambda: float(next(clock)))
     out = tmp_path / "timed"
     code, stdout, err = train(capsys, data, out, "--epochs", "2", "--max-minutes", "1",
-                              "--checkpoint-every", "100")
+                              "--save-freq", "100")
     assert code == 0, err
     assert "Stopped at the 1-minute limit at step 2; checkpoint: " in stdout
     assert "Resume with: " in stdout
     record = json.loads((out / "history.json").read_text())
-    assert record["step"] == 2 and [e["step"] for e in record["epoch_logs"]] == [2]  # a cut epoch
+    assert record["steps"] == 2 and [e["step"] for e in record["epoch_logs"]] == [2]  # a cut epoch
     latest = (out / "checkpoints" / "latest").read_text()
     assert json.loads((out / "checkpoints" / latest / "state.json").read_text())["step"] == 2
     # The same command again (a fresh limit) continues at step 3 and, with
     # the clock standing still, finishes the 2 epochs (6 steps).
     monkeypatch.setattr(time_limit, "_clock", lambda: 0.0)
     code, stdout, err = train(capsys, data, out, "--epochs", "2", "--max-minutes", "1",
-                              "--checkpoint-every", "100")
+                              "--save-freq", "100")
     assert code == 0, err
     assert "Done: 6 steps." in stdout
     record = json.loads((out / "history.json").read_text())
-    assert record["step"] == 6 and [e["step"] for e in record["epoch_logs"]] == [3, 6]
+    assert record["steps"] == 6 and [e["step"] for e in record["epoch_logs"]] == [3, 6]
 
 
 @pytest.mark.once  # plain Python around fit
@@ -92,7 +92,7 @@ def test_max_minutes_spent_on_the_last_step_reports_done(data, tmp_path, capsys,
     clock = iter(range(0, 10**6, 10))  # 10 s per read: the 1-minute limit ends step 6 of 6
     monkeypatch.setattr(time_limit, "_clock", lambda: float(next(clock)))
     code, stdout, err = train(capsys, data, tmp_path / "last", "--epochs", "2",
-                              "--max-minutes", "1", "--checkpoint-every", "100")
+                              "--max-minutes", "1", "--save-freq", "100")
     assert code == 0, err
     assert "Done: 6 steps." in stdout and "Stopped at the" not in stdout
 
@@ -144,9 +144,9 @@ def test_ctrl_c_saves_a_checkpoint_and_says_how_to_resume(data, tmp_path):
     out = tmp_path / "int"
     env = dict(os.environ, PYTHONPATH=REPO, TF_CPP_MIN_LOG_LEVEL="3",
                KERAS_BACKEND=keras.backend.backend())
-    cmd = [sys.executable, "-c", "import sys, keras_gan_cli; sys.exit(keras_gan_cli.main())",
+    cmd = [sys.executable, "-c", "import sys; from keras_gan.cli.launcher import main; sys.exit(main())",
            "train", "--data", data, "--out", str(out), "--batch-size", "4", "--latent-dim", "8",
-           "--epochs", "50", "--checkpoint-every", "1000", "--verbose", "0"]
+           "--epochs", "50", "--save-freq", "1000", "--verbose", "0"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     deadline = time.time() + 240
@@ -187,7 +187,7 @@ def test_short_run_on_the_bundled_sample_draws_digit_like_shapes(tmp_path, capsy
 
     out = tmp_path / "sample-run"
     code = main(["train", "--mnist", SAMPLE_PATH, "--out", str(out), "--epochs", "25",
-                 "--verbose", "0", "--checkpoint-every", "1000"])
+                 "--verbose", "0", "--save-freq", "1000"])
     assert code == 0, capsys.readouterr().err
     tiles = grid_tiles(out / "samples.png")
     assert tiles.shape == (64, 28, 28)
@@ -228,7 +228,7 @@ def test_fid_every_second_epoch_is_logged_at_the_steps_it_was_scored(tmp_path, c
     # The bundled MNIST sample, 64 digits: 2 steps an epoch, FID after epochs 2 and 4.
     out = tmp_path / "eval"
     code = main(["train", "--data", "mnist", "--max-images", "64", "--batch-size", "32",
-                 "--epochs", "4", "--eval-every", "2", "--eval-samples", "200",
+                 "--epochs", "4", "--eval-freq", "2", "--eval-samples", "200",
                  "--latent-dim", "8", "--out", str(out), "--verbose", "0"])
     assert code == 0, capsys.readouterr().err
     record = json.loads((out / "history.json").read_text())

@@ -168,14 +168,14 @@ def test_callback_logs_metrics_for_checkpoint_and_early_stopping(evaluator, samp
     gan = _gan()
     gan.compile()
     best = str(tmp_path / "best.keras")
-    callback = keras_gan.callbacks.EvaluationCallback(evaluator, every=2, n_samples=100,
+    callback = keras_gan.callbacks.EvaluationCallback(evaluator, epoch_freq=2, n_samples=100,
                                                       verbose=0)
     history = gan.fit(x, batch_size=64, epochs=3, verbose=0, callbacks=[
         callback,
         keras.callbacks.ModelCheckpoint(best, monitor="fid", mode="min", save_best_only=True),
         keras.callbacks.EarlyStopping(monitor="fid", mode="min", patience=5),
     ])
-    # every=2 and the last epoch: epochs 2 and 3.
+    # epoch_freq=2 and the last epoch: epochs 2 and 3.
     assert [h["epoch"] for h in callback.history] == [2, 3]
     assert len(history.history["fid"]) == 2
     assert history.history["fid"] == [h["fid"] for h in callback.history]
@@ -190,7 +190,7 @@ def test_callback_logs_metrics_for_checkpoint_and_early_stopping(evaluator, samp
 
 
 def test_callback_argument_errors():
-    with pytest.raises(ValueError, match="every=0"):
-        keras_gan.callbacks.EvaluationCallback(every=0)
+    with pytest.raises(ValueError, match="epoch_freq=0"):
+        keras_gan.callbacks.EvaluationCallback(epoch_freq=0)
     with pytest.raises(ValueError, match="not both"):
         keras_gan.callbacks.EvaluationCallback(object(), data_path="x")

@@ -48,9 +48,12 @@ def test_example_writes_grid_and_models(tmp_path):
     # The plot's points: the chunk the limit cut ends at step 1, not at --grid-every.
     assert [e["step"] for e in record["epoch_logs"]] == [1]
     assert record["epoch_logs"][0]["d_loss"] == record["history"]["d_loss"][0]
-    assert record["stopped_by_time_limit"] is True and record["max_minutes"] == 0.0001
+    assert record["schema_version"] == 1
+    timing = record["timing"]
+    assert timing["stopped_by_time_limit"] is True and timing["max_minutes"] == 0.0001
     # The demo turns on TensorFlow's oneDNN kernels unless told otherwise.
-    assert record["tf_enable_onednn_opts"] == os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")
+    onednn = record["environment"]["tf_enable_onednn_opts"]
+    assert onednn == os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")
     gan = keras.saving.load_model(str(out / "gan.keras"))
     assert int(gan.optimizer.iterations) == 1
     G = keras.saving.load_model(str(out / "generator.keras"))

@@ -174,6 +174,7 @@ def hub_zoo(tmp_path, monkeypatch):
             table[name] = {
                 "repo_id": repo_id,
                 "revision": hub.add_folder(repo_id, str(folder), message="upload"),
+                "published": True, "revision_source": "hub",  # on this stand-in
                 "conditional": conditional,
                 "description": f"A small stand-in for {name}.",
                 "files": {f: hub_folder.sha256_file(folder / f) for f in os.listdir(folder)},

@@ -12,8 +12,8 @@ import pytest
 import keras_gan
 from keras_gan import losses
 from keras_gan import penalties
-from keras_gan.evaluation.quality_metric import QualityMetric
-from keras_gan.evaluation.quality_metric import quality_metric
+from keras_gan.metrics.quality_metric import QualityMetric
+from keras_gan.metrics.quality_metric import quality_metric
 from keras_gan.testing import run_loss_test
 from keras_gan.testing import run_penalty_test
 from keras_gan.testing import run_serialization_test
@@ -69,6 +69,8 @@ def _subclasses(base):
 ])
 def test_every_subclass_is_registered(base, available):
     for cls in _subclasses(base):
+        if base is QualityMetric and "columns" not in vars(cls):
+            continue  # a shared base (FeatureBufferMetric): it reports nothing itself
         assert cls.registry_name in available(), f"{cls.__name__} is not registered"
 
 

@@ -18,13 +18,15 @@ def _gan(**kwargs):
 CASES = {
     "GAN.d_steps": lambda v: _gan(d_steps=v),
     "Penalty.interval": lambda v: keras_gan.penalties.R1(interval=v),
-    "Checkpoint.every_n_steps": lambda v: keras_gan.callbacks.Checkpoint("/tmp/x", every_n_steps=v),
+    "Checkpoint.save_freq": lambda v: keras_gan.callbacks.Checkpoint("/tmp/x", save_freq=v),
     "Checkpoint.keep": lambda v: keras_gan.callbacks.Checkpoint("/tmp/x", keep=v),
-    "SampleGrid.n": lambda v: keras_gan.callbacks.SampleGrid("/tmp/x", n=v),
-    "SampleGrid.every": lambda v: keras_gan.callbacks.SampleGrid("/tmp/x", every=v),
-    "EvaluationCallback.every": lambda v: keras_gan.callbacks.EvaluationCallback(every=v),
+    "SampleGrid.n_samples": lambda v: keras_gan.callbacks.SampleGrid("/tmp/x", n_samples=v),
+    "SampleGrid.epoch_freq": lambda v: keras_gan.callbacks.SampleGrid("/tmp/x", epoch_freq=v),
+    "EvaluationCallback.epoch_freq": lambda v: keras_gan.callbacks.EvaluationCallback(
+        epoch_freq=v),
     "TensorBoardLogger.update_freq": lambda v: keras_gan.callbacks.TensorBoardLogger(
         "/tmp/x", update_freq=v),
+    "DivergenceGuard.check_freq": lambda v: keras_gan.callbacks.DivergenceGuard(check_freq=v),
     "Generator.num_classes": lambda v: keras_gan.Generator(
         keras_gan.models.dcgan_generator(8, (8, 8, 1), filters=(8, 8, 4)), 8,
         num_classes=v),
@@ -46,7 +48,7 @@ def test_minimums_that_are_not_one():
     with pytest.raises(ValueError, match=r"integer >= 2\. Received: num_classes=1"):
         keras_gan.Generator(keras_gan.models.dcgan_generator(8, (8, 8, 1), filters=(8, 8, 4)),
                             8, num_classes=1)
-    keras_gan.callbacks.DivergenceGuard(check_weights_every=np.int64(0))
-    keras_gan.callbacks.TensorBoardLogger("/tmp/x", images_every=0)
-    with pytest.raises(ValueError, match="Received: images_every=-1"):
-        keras_gan.callbacks.TensorBoardLogger("/tmp/x", images_every=-1)
+    keras_gan.callbacks.DivergenceGuard(check_freq="epoch")
+    keras_gan.callbacks.TensorBoardLogger("/tmp/x", image_freq=0)
+    with pytest.raises(ValueError, match="Received: image_freq=-1"):
+        keras_gan.callbacks.TensorBoardLogger("/tmp/x", image_freq=-1)

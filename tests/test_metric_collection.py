@@ -8,8 +8,8 @@ import keras_gan
 from keras_gan import evaluation
 from keras_gan.callbacks.evaluation_callback import EvaluationCallback
 from keras_gan.cli.evaluate import format_table
-from keras_gan.evaluation.quality.class_coverage import ClassCoverage
-from keras_gan.evaluation.quality_metric import quality_metric
+from keras_gan.metrics import ClassCoverage
+from keras_gan.metrics.quality_metric import quality_metric
 from keras_gan.zoo.model_card import model_card
 
 
@@ -79,9 +79,43 @@ def test_metric_config_round_trip():
         restored = quality_metric.get(keras.saving.serialize_keras_object(metric))
         assert type(restored) is type(metric)
         assert restored.get_config() == metric.get_config()
-    kid = quality_metric.get_class("kid")(subsets=7, subset_size=9, seed=3)
-    assert type(kid)(**kid.get_config()).get_config() == {"subsets": 7, "subset_size": 9,
-                                                        "seed": 3}
+    kid = quality_metric.get_class("kid")(num_subsets=7, subset_size=9, seed=3)
+    config = kid.get_config()
+    assert type(kid)(**config).get_config() == config
+    assert (config["num_subsets"], config["subset_size"], config["seed"]) == (7, 9, 3)
+    # A config saved by the Evaluator's former KID class ("keras_gan>KID", "subsets").
+    old = {"module": None, "class_name": "KID", "registered_name": "keras_gan>KID",
+           "config": {"subsets": 7, "subset_size": 9, "seed": 3}}
+    restored = quality_metric.get(old)
+    assert isinstance(restored, keras_gan.metrics.KernelDistance)
+    assert restored.get_config() == config
+
+
+def test_one_class_per_metric_streams_and_scores(extractor, sample):
+    """The class the Evaluator uses is the streaming Keras metric: same values both ways."""
+    xtr, xte, _ = sample
+    real = extractor.extract(xtr[:300])
+    fake = extractor.extract(xte[:200])
+    for name in ("fid", "kid", "precision_recall", "density_coverage", "classifier_score",
+                 "class_coverage"):
+        cls = quality_metric.get_class(name)
+        assert issubclass(cls, keras.metrics.Metric) and cls.columns
+    m = keras_gan.metrics.FrechetDistance()
+    for i in range(0, 300, 128):
+        m.update_state(real["features"][i:i + 128], real=True)
+    for i in range(0, 200, 64):
+        m.update_state(fake["features"][i:i + 64])
+    assert m.feature_dim == real["features"].shape[1]
+    np.testing.assert_allclose(m.result(), keras_gan.metrics.fid_from_features(
+        real["features"], fake["features"]), rtol=1e-4)
+    cc = keras_gan.metrics.ClassCoverage(data_classes=10)
+    cc.update_state(fake["probabilities"][:77])
+    cc.update_state(fake["probabilities"][77:])
+    expected, shares = reference_class_coverage(fake["probabilities"], 10)
+    np.testing.assert_allclose(cc.result()["class_coverage"], expected)
+    cc.reset_state()
+    with pytest.raises(ValueError, match="no samples"):
+        cc.result()
 
 
 def test_default_evaluator_reports_class_coverage(sample, extractor, tmp_path):
@@ -115,7 +149,8 @@ def toy_metric():
     quality_metric._classes.pop("toy_mean_norm")
 
 
-def test_a_new_metric_reaches_table_logs_and_card(toy_metric, sample, extractor, tmp_path):
+def test_a_new_metric_reaches_table_logs_and_card(toy_metric, sample, extractor, tmp_path,
+                                                   monkeypatch):
     xtr, xte, _ = sample
     ev = evaluation.Evaluator(xtr, extractor, metrics=["fid", "toy_mean_norm"],
                               cache_dir=str(tmp_path))
@@ -141,3 +176,24 @@ def test_a_new_metric_reaches_table_logs_and_card(toy_metric, sample, extractor,
     # and the model card show it.
     card = model_card(gan.as_generator(), "toy", metrics=scores)
     assert f"| Toy mean norm ↓ | {scores['toy_mean_norm']:.3f} |" in card
+    # and the history plot draws its curve from the callback's logs.
+    from matplotlib.axes import Axes
+
+    drawn = []
+    plot = Axes.plot
+    monkeypatch.setattr(Axes, "plot", lambda ax, xs, ys, *a, **k: (
+        drawn.append((ax.get_title(), k.get("label"), list(ys))), plot(ax, xs, ys, *a, **k))[1])
+    keras_gan.save_history_plot([{"step": 10, "d_loss": 1.0, **logs},
+                                 {"step": 20, "d_loss": 0.9, **logs}], str(tmp_path / "h.png"))
+    assert ("", "Toy mean norm", [logs["toy_mean_norm"]] * 2) in drawn
+    # Its run record (a checkpoint's scores, a benchmark's points) keeps it too.
+    assert keras_gan.metrics.metric_values(scores) == {
+        "fid": scores["fid"], "toy_mean_norm": scores["toy_mean_norm"]}
+
+
+@pytest.mark.once
+def test_cli_help_lists_every_bundled_metric():
+    """`keras-gan evaluate --help` reads the metric files, so it cannot miss one."""
+    from keras_gan.cli.evaluate import bundled_metric_names
+
+    assert bundled_metric_names() == list(evaluation.METRICS)

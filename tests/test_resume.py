@@ -72,7 +72,7 @@ def test_resume_skips_seen_batches_in_order(tmp_path):
 
 def test_checkpoint_restores_everything_and_finished_run_is_a_no_op(tmp_path):
     x = tiny_images(32)
-    ckpt = keras_gan.callbacks.Checkpoint(tmp_path / "c", every_n_steps=None)
+    ckpt = keras_gan.callbacks.Checkpoint(tmp_path / "c", save_freq="epoch")
     gan = tiny_gan(ema_decay=0.9, seed=1)
     gan.compile()
     gan.fit(x, epochs=2, batch_size=8, callbacks=[ckpt], verbose=0)
@@ -88,7 +88,7 @@ def test_checkpoint_restores_everything_and_finished_run_is_a_no_op(tmp_path):
 
 def test_checkpoint_keeps_last_n_and_survives_a_damaged_latest(tmp_path):
     x = tiny_images(32)
-    ckpt = keras_gan.callbacks.Checkpoint(tmp_path, every_n_steps=2, keep=2)
+    ckpt = keras_gan.callbacks.Checkpoint(tmp_path, save_freq=2, keep=2)
     gan = tiny_gan()
     gan.compile()
     gan.fit(x, epochs=2, batch_size=8, callbacks=[ckpt], verbose=0)
@@ -162,7 +162,7 @@ def test_divergence_stops_with_step_and_last_good_checkpoint(tmp_path):
     x = tiny_images(32)
     gan = tiny_gan()
     gan.compile()
-    ckpt = keras_gan.callbacks.Checkpoint(tmp_path, every_n_steps=2)
+    ckpt = keras_gan.callbacks.Checkpoint(tmp_path, save_freq=2)
 
     class Poison(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
@@ -217,8 +217,8 @@ def test_save_is_atomic_when_interrupted(tmp_path, monkeypatch):
 
 
 def test_checkpoint_argument_errors(tmp_path):
-    with pytest.raises(ValueError, match="every_n_steps=0"):
-        keras_gan.callbacks.Checkpoint(tmp_path, every_n_steps=0)
+    with pytest.raises(ValueError, match="save_freq=0"):
+        keras_gan.callbacks.Checkpoint(tmp_path, save_freq=0)
     with pytest.raises(ValueError, match="keep=0"):
         keras_gan.callbacks.Checkpoint(tmp_path, keep=0)
     with pytest.raises(ValueError, match="action='ignore'"):
@@ -262,7 +262,7 @@ def test_pydataset_resume_skips_seen_batches(tmp_path):
 
     straight = make()
     straight.fit(Batches(), epochs=2, verbose=0,
-                 callbacks=[keras_gan.callbacks.Checkpoint(tmp_path / "a", every_n_steps=1)])
+                 callbacks=[keras_gan.callbacks.Checkpoint(tmp_path / "a", save_freq=1)])
 
     class Stop(keras.callbacks.Callback):
         def on_train_batch_end(self, batch, logs=None):
@@ -272,10 +272,10 @@ def test_pydataset_resume_skips_seen_batches(tmp_path):
     first = make()
     with pytest.raises(KeyboardInterrupt):
         first.fit(Batches(), epochs=2, verbose=0, callbacks=[
-            keras_gan.callbacks.Checkpoint(tmp_path / "b", every_n_steps=1), Stop()])
+            keras_gan.callbacks.Checkpoint(tmp_path / "b", save_freq=1), Stop()])
     resumed = make()
     history = resumed.fit(Batches(), epochs=2, verbose=0, callbacks=[
-        keras_gan.callbacks.Checkpoint(tmp_path / "b", every_n_steps=1)])
+        keras_gan.callbacks.Checkpoint(tmp_path / "b", save_freq=1)])
     assert int(resumed.optimizer.iterations) == 6 and history.epoch == [1]
     for a, b in zip(all_state(straight), all_state(resumed), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
@@ -284,7 +284,7 @@ def test_pydataset_resume_skips_seen_batches(tmp_path):
 def test_crash_while_writing_a_checkpoint_keeps_the_previous_one(tmp_path, monkeypatch):
     gan = tiny_gan()
     gan.compile()
-    ckpt = keras_gan.callbacks.Checkpoint(tmp_path, every_n_steps=None)
+    ckpt = keras_gan.callbacks.Checkpoint(tmp_path, save_freq="epoch")
     gan.fit(tiny_images(16), epochs=1, batch_size=8, verbose=0, callbacks=[ckpt])
     assert (tmp_path / "latest").read_text() == "ckpt-0000000002"
 
@@ -327,7 +327,7 @@ def test_resume_across_a_learning_rate_changed_to_or_from_a_schedule(tmp_path, t
     first = tiny_gan(seed=1)
     first.compile(adam(2e-4 if to_schedule else decay), adam(2e-4 if to_schedule else decay))
     first.fit(x, epochs=1, batch_size=8, verbose=0,
-              callbacks=[keras_gan.callbacks.Checkpoint(tmp_path, every_n_steps=None)])
+              callbacks=[keras_gan.callbacks.Checkpoint(tmp_path, save_freq="epoch")])
     g_before = [np.array(v) for v in first.generator_optimizer.variables]
     d_before = [np.array(v) for v in first.discriminator_optimizer.variables]
 
@@ -357,7 +357,7 @@ def test_resume_with_another_optimizer_is_refused(tmp_path):
     first = tiny_gan(seed=1)
     first.compile()
     first.fit(x, epochs=1, batch_size=8, verbose=0,
-              callbacks=[keras_gan.callbacks.Checkpoint(tmp_path, every_n_steps=None)])
+              callbacks=[keras_gan.callbacks.Checkpoint(tmp_path, save_freq="epoch")])
     second = tiny_gan(seed=1)
     second.compile(keras.optimizers.SGD(1e-3), keras.optimizers.SGD(1e-3))
     second.fit(x[:8], epochs=1, batch_size=8, verbose=0)

@@ -50,14 +50,14 @@ def _card_score(gan, recalibrate=True):
 def test_cli_callback_and_card_give_the_same_fid(trained, capsys):
     gan, callback, path = trained
     from_callback = callback.history[-1]["fid"]
-    assert main(["evaluate", str(path), "--json", "-q", "--allow-sample", "--data", SAMPLE, "--n-samples",
+    assert main(["evaluate", str(path), "--json", "-q", "--allow-sample", "--mnist", SAMPLE, "--n-samples",
                  str(N), "--kid-subsets", "10", "--kid-subset-size", "50"]) == 0
     from_cli = json.loads(capsys.readouterr().out)["fid"]
     from_card = _card_score(gan)["fid"]
     assert from_cli == pytest.approx(from_card, rel=1e-5)
     assert from_callback == pytest.approx(from_card, rel=1e-5)
     # Without recalibration the EMA generator scores differently: the test can fail.
-    assert main(["evaluate", str(path), "--json", "-q", "--allow-sample", "--data", SAMPLE, "--n-samples",
+    assert main(["evaluate", str(path), "--json", "-q", "--allow-sample", "--mnist", SAMPLE, "--n-samples",
                  str(N), "--kid-subsets", "10", "--kid-subset-size", "50",
                  "--no-recalibrate"]) == 0
     raw = json.loads(capsys.readouterr().out)["fid"]

@@ -34,7 +34,7 @@ def test_scalars_and_grid_images_are_logged(tmp_path, conditional):
     gan = mnist_gan(conditional=conditional, train=False)
     x = np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype("float32")
     y = (np.arange(64) % 10).astype("int32") if conditional else None
-    logger = keras_gan.callbacks.TensorBoardLogger(tmp_path, update_freq=1, n=20)
+    logger = keras_gan.callbacks.TensorBoardLogger(tmp_path, update_freq=1, n_samples=20)
     history = gan.fit(x, y, epochs=2, batch_size=32, verbose=0, callbacks=[logger])
     scalars, images = read_events(tmp_path)
     for name in ("d_loss", "g_loss", "d_real", "d_fake"):
@@ -59,5 +59,5 @@ def test_scalars_and_grid_images_are_logged(tmp_path, conditional):
 def test_bad_arguments():
     with pytest.raises(ValueError, match="update_freq=0"):
         keras_gan.callbacks.TensorBoardLogger("x", update_freq=0)
-    with pytest.raises(ValueError, match="images_every=-1"):
-        keras_gan.callbacks.TensorBoardLogger("x", images_every=-1)
+    with pytest.raises(ValueError, match="image_freq=-1"):
+        keras_gan.callbacks.TensorBoardLogger("x", image_freq=-1)

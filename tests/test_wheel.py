@@ -44,7 +44,7 @@ def test_wheel_installs_and_runs_with_one_backend(tmp_path):
     (wheel,) = list(dist.glob("keras_gan-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     for data in ("keras_gan/zoo/presets.json", "keras_gan/data/mnist_sample.npz",
-                 "keras_gan_cli.py"):
+                 "keras_gan/cli/launcher.py"):
         assert data in names, data
     assert any(n.startswith("keras_gan/extractors/weights/") and n.endswith(".h5")
                for n in names)

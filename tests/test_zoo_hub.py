@@ -54,7 +54,9 @@ def tiny_zoo(hub, tmp_path, monkeypatch, tiny_gan):
     G = keras_gan.zoo.save_folder(gan, str(folder))
     digests = {f: hub_folder.sha256_file(folder / f) for f in os.listdir(folder)}
     revision = hub.add_folder(REPO, str(folder), message=MESSAGE)
+    # Published on this Hub: `zoo.load` refuses entries marked "published": false.
     table = {"tiny-dcgan": {"repo_id": REPO, "revision": revision, "conditional": False,
+                            "published": True, "revision_source": "hub",
                             "description": "A tiny test generator.", "files": digests,
                             "metrics": {"fid": 99.0, "precision": 0.1, "recall": 0.2}}}
     path = tmp_path / "presets.json"
@@ -230,7 +232,7 @@ def test_env_vars_hf_endpoint_home_offline_in_a_fresh_process(tiny_zoo, hub, tmp
                HF_XET_CACHE=str(tmp_path / "xet"), KERAS_GAN_PRESETS=str(presets_lib.PATH))
     env.pop("HF_HUB_OFFLINE", None)
     env.pop("HF_HUB_CACHE", None)
-    cmd = [sys.executable, os.path.join(ROOT, "keras_gan_cli.py"), "zoo", "load", "tiny-dcgan"]
+    cmd = [sys.executable, "-m", "keras_gan.cli.launcher", "zoo", "load", "tiny-dcgan"]
     first = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
     assert os.path.isdir(tmp_path / "home" / "hub")  # HF_HOME respected

@@ -1,13 +1,16 @@
-"""The published zoo generators: committed files, pinned revisions, outputs, quality.
+"""The zoo generators: committed files, pinned revisions, outputs, quality.
 
-Each `zoo/<name>/hub/` folder is served by the Hub stand-in at the revision
-pinned in `keras_gan/zoo/presets.json` and loaded by name through
+Each `zoo/<name>/hub/` folder is released to the Hub stand-in with
+`keras_gan.zoo.release` (as a maintainer publishes the zoo: upload, download
+back, digests checked, a temporary copy of `keras_gan/zoo/presets.json`
+re-pinned to the commits the stand-in returned) and loaded by name through
 huggingface_hub on the backend under test (the weights were saved on
 TensorFlow). A slice of each generator's output for a fixed latent is
 pinned; the conditional model must draw the digit asked for.
 """
 
 import os
+import shutil
 
 import numpy as np
 import pytest
@@ -15,6 +18,7 @@ import pytest
 import keras_gan
 from keras_gan.extractors.mnist_classifier import NOT_A_DIGIT
 from keras_gan.zoo import hub_folder
+from keras_gan.zoo import presets as presets_lib
 from keras_gan.zoo.presets import presets
 
 from hub_server import HubStandIn
@@ -24,7 +28,7 @@ from hub_server import isolate_huggingface_hub
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ZOO = presets()
 NAMES = sorted(ZOO)
-MESSAGE = "Upload keras_gan generator"
+MESSAGE = "Upload keras_gan generator"  # zoo/zoo_finalize.py's stand-in ids
 
 # G.generate(z)[:, 14, 10:16, 0] for z = default_rng(1234).standard_normal((2, latent)),
 # labels [3, 8] for the conditional model (printed by zoo/zoo_finalize.py).
@@ -44,14 +48,18 @@ def hub_dir(name):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """Every committed zoo folder on a Hub stand-in; huggingface_hub pointed at it."""
+    """Every committed zoo folder released to a Hub stand-in; huggingface_hub pointed at
+    it; the zoo table a copy of presets.json re-pinned by the release."""
     mp = pytest.MonkeyPatch()
     tmp = tmp_path_factory.mktemp("zoo-hub")
     isolate_huggingface_hub(mp, tmp)
+    table = tmp / "presets.json"
+    shutil.copyfile(presets_lib.PATH, table)
+    mp.setattr(presets_lib, "PATH", str(table))
     with HubStandIn() as hub:
         hub.use_as_default(mp)
-        commits = {name: hub.add_folder(ZOO[name]["repo_id"], hub_dir(name), message=MESSAGE)
-                   for name in NAMES}
+        changes = keras_gan.zoo.release(NAMES, token="x", zoo_dir=os.path.join(ROOT, "zoo"))
+        commits = {c["name"]: c["revision"] for c in changes}
         yield hub, commits
     mp.undo()
 
@@ -72,7 +80,17 @@ def test_committed_files_match_the_pinned_digests_and_revision(name, served):
         ["README.md", "config.json", "metadata.json", "model.weights.h5", "samples.png"])
     for f in files:
         assert hub_folder.sha256_file(os.path.join(hub_dir(name), f)) == entry["files"][f], f
-    assert commits[name] == entry["revision"]  # publishing these files gives the pinned id
+    if not entry["published"]:  # the pin is the id the stand-in gives a first commit of them
+        assert entry["revision_source"] == "local-stand-in"
+        assert entry["revision"] == HubStandIn.commit_sha(None, MESSAGE, entry["files"].items())
+    else:  # a commit of the real Hub, written by `keras-gan zoo release`
+        assert entry["revision_source"] == "hub" and "release" in entry
+    # The release uploaded exactly these files and pinned the commit it got back.
+    tree = hub.commit_tree(ZOO[name]["repo_id"], commits[name])
+    assert sorted(tree) == files
+    released = presets_lib.get_preset(name)
+    assert released["revision"] == commits[name] and released["published"] is True
+    assert released["revision_source"] == "hub" and released["release"]["endpoint"] == hub.url
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -130,8 +148,8 @@ def test_docs_zoo_page_and_benchmarks_are_current():
     import subprocess
     import sys
 
-    script = os.path.join(ROOT, "docs", "scripts", "zoo_page.py")
-    result = subprocess.run([sys.executable, script, "--check"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "docs.scripts.zoo_page", "--check"], cwd=ROOT,
+                            capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     for name in NAMES:
         image = os.path.join(ROOT, "docs", "images", "zoo", f"{name}.png")

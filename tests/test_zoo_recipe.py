@@ -26,8 +26,9 @@ SCRIPT = os.path.join(ROOT, "zoo", "mnist-dcgan", "train.py")
 
 @pytest.fixture
 def train(tmp_path, monkeypatch, capsys):
-    # main() sets KERAS_BACKEND and puts zoo/ and the checkout on sys.path, as
-    # in a command; both are undone after the test.
+    # main() sets KERAS_BACKEND (configure_environment), as in a command;
+    # undone after the test. The script imports zoo.recipe: the checkout's root
+    # is on sys.path under `python -m pytest`.
     monkeypatch.setenv("KERAS_BACKEND", keras.backend.backend())
     monkeypatch.setattr(sys, "path", list(sys.path))
     spec = importlib.util.spec_from_file_location("zoo_mnist_dcgan_train", SCRIPT)
@@ -38,7 +39,7 @@ def train(tmp_path, monkeypatch, capsys):
         capsys.readouterr()
         script.main(script.RECIPE, [
             "--backend", keras.backend.backend(), "--data", str(tmp_path / "tiny.npz"),
-            "--work", str(tmp_path / "work"), "--train-only", "--checkpoint-every", "2", *args])
+            "--work", str(tmp_path / "work"), "--train-only", "--save-freq", "2", *args])
         return capsys.readouterr().out
 
     return run

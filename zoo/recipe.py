@@ -1,9 +1,10 @@
 """Shared training recipe for the MNIST zoo generators (not part of the package).
 
 Each `zoo/<name>/train.py` holds its settings as plain data (`RECIPE`) and
-calls `main(RECIPE)`:
+calls `main(RECIPE)`; `zoo/train.py` runs it by name, from the repository
+root:
 
-    python zoo/mnist-dcgan/train.py --data ../shared/data/mnist.npz
+    python -m zoo.train mnist-dcgan --data ../shared/data/mnist.npz
 
 Stage 1 trains on the 60,000 MNIST training digits with a fixed seed, with
 `keras_gan.callbacks.Checkpoint` in `zoo/<name>/work/` (rerun the command
@@ -16,15 +17,17 @@ files published to the Hub (config, weights, model card, sample grid).
 import argparse
 import json
 import os
-import platform
-import sys
 import time
+
+from keras_gan.utils.environment import configure_environment
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
 def parse_args(recipe, argv=None):
+    from keras_gan.utils.deprecation import add_deprecated_flag
+
     p = argparse.ArgumentParser(description=f"Train the zoo model {recipe['name']!r}.")
     p.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data", "mnist.npz"),
                    help="mnist.npz with x_train/y_train/x_test/y_test")
@@ -36,7 +39,8 @@ def parse_args(recipe, argv=None):
                    help="override a recipe value (dotted key, JSON value), e.g. "
                         "optimizer.g_lr=2e-4; a rerun resumes from the last checkpoint "
                         "with it (e.g. after DivergenceGuard stopped a run)")
-    p.add_argument("--checkpoint-every", type=int, default=250, help="steps between checkpoints")
+    p.add_argument("--save-freq", type=int, default=250, help="steps between checkpoints")
+    add_deprecated_flag(p, "--checkpoint-every", "--save-freq", dest="save_freq", type=int)
     p.add_argument("--train-only", action="store_true")
     p.add_argument("--finalize-only", action="store_true")
     return p.parse_args(argv)
@@ -62,7 +66,6 @@ def resolve(zoo, sets=()):
 
     `sets`: `"dotted.key=JSON value"` overrides (`--set`).
     """
-    sys.path.insert(0, ROOT)
     from keras_gan.models import recipes
 
     recipe = recipes.get_recipe(zoo["recipe"])
@@ -101,7 +104,7 @@ def train(recipe, args):
     callbacks = [
         keras_gan.callbacks.DivergenceGuard(),
         keras_gan.callbacks.Checkpoint(os.path.join(args.work, "checkpoints"),
-                                       every_n_steps=args.checkpoint_every, keep=2, verbose=1),
+                                       save_freq=args.save_freq, keep=2, verbose=1),
         keras_gan.callbacks.SampleGrid(os.path.join(args.work, "grids"), scale=2),
     ]
     timing_path = os.path.join(args.work, "timing.json")
@@ -128,7 +131,7 @@ def train(recipe, args):
 
         def on_train_batch_end(self, batch, logs=None):
             self.batches += 1
-            if self.batches % args.checkpoint_every == 0:
+            if self.batches % args.save_freq == 0:
                 self._record()
 
         def on_epoch_end(self, epoch, logs=None):
@@ -146,42 +149,25 @@ def train(recipe, args):
     history = gan.fit(images, labels, epochs=args.epochs, batch_size=recipe["batch_size"],
                       callbacks=callbacks + [Clock()], verbose=2)
     gan.save(os.path.join(args.work, "gan.keras"))
-    record = {
-        "backend": keras.backend.backend(),
-        "epochs": args.epochs,
-        "steps": int(keras.ops.convert_to_numpy(gan.optimizer.iterations)),
-        "wall_seconds": round(timing["seconds"], 1),
-        "hardware": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU cores",
-        "tf_enable_onednn_opts": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
-        "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
-    }
-    with open(os.path.join(args.work, "train_record.json"), "w") as f:
-        json.dump(record, f, indent=1)
-    print(f"[{recipe['name']}] trained {record['steps']} steps in {record['wall_seconds']} s",
-          flush=True)
+    from keras_gan.utils.run_record import write_run_record
 
-
-def set_environment(backend):
-    """The backend and TensorFlow settings the zoo trains and scores with;
-    call before Keras is imported."""
-    os.environ["KERAS_BACKEND"] = backend
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    # oneDNN kernels on every x86 CPU, not only AVX-512 VNNI ones
-    # (docs/design.md, "TensorFlow's oneDNN switch"); set 0 to opt out.
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
-    sys.path.insert(0, ROOT)
+    record = write_run_record(
+        os.path.join(args.work, "train_record.json"),
+        steps=int(keras.ops.convert_to_numpy(gan.optimizer.iterations)), history=history,
+        timing=dict(timing, seconds=round(timing["seconds"], 1)),
+        config={"recipe": recipe["name"], "epochs": args.epochs,
+                "batch_size": recipe["batch_size"]})
+    print(f"[{recipe['name']}] trained {record['steps']} steps in "
+          f"{record['timing']['seconds']} s", flush=True)
 
 
 def main(zoo, argv=None):
     args = parse_args(zoo, argv)
+    configure_environment(args.backend)  # before resolve() imports Keras
     recipe = resolve(zoo, args.set)
-    set_environment(args.backend)
     if not args.finalize_only:
         train(recipe, args)
     if not args.train_only:
-        from zoo_finalize import finalize  # noqa: E402  (zoo/zoo_finalize.py)
+        from zoo.zoo_finalize import finalize
 
         finalize(recipe, args)
-
-
-sys.path.insert(0, HERE)

@@ -1,6 +1,6 @@
 """Scores a checkpoint of a zoo training run as the model card scores the final GAN.
 
-    python zoo/score_checkpoint.py zoo/mnist-wgan-gp/train.py \\
+    python -m zoo.score_checkpoint zoo/mnist-wgan-gp/train.py \\
         zoo/mnist-wgan-gp/work/checkpoints/ckpt-0000075000 --epochs 64
 
 Builds the recipe's GAN (the `--epochs` of the run, for a recipe whose
@@ -15,7 +15,8 @@ import argparse
 import importlib.util
 import json
 import os
-import sys
+
+from keras_gan.utils.environment import configure_environment
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -29,11 +30,10 @@ def main(argv=None):
                    help="mnist.npz with the MNIST test digits")
     p.add_argument("--backend", default="tensorflow", choices=["tensorflow", "jax", "torch"])
     args = p.parse_args(argv)
-    sys.path.insert(0, HERE)
-    from recipe import build_gan, resolve, set_environment  # noqa: E402  (zoo/recipe.py)
-
-    set_environment(args.backend)  # as the recipe trains
-    from zoo_finalize import score_ema_generator  # noqa: E402
+    configure_environment(args.backend)  # as the recipe trains
+    from zoo.recipe import build_gan
+    from zoo.recipe import resolve
+    from zoo.zoo_finalize import score_ema_generator
 
     spec = importlib.util.spec_from_file_location("zoo_train", args.train_py)
     module = importlib.util.module_from_spec(spec)
@@ -44,8 +44,10 @@ def main(argv=None):
     with open(os.path.join(args.checkpoint, "state.json")) as f:
         step = json.load(f)["step"]
     _, _, _, scores = score_ema_generator(gan, recipe["name"], args.data)
-    keys = ("fid", "kid", "precision", "recall", "density", "coverage", "class_coverage")
-    print(json.dumps({"step": step, **{k: round(float(scores[k]), 5) for k in keys if k in scores}}))
+    from keras_gan.metrics import metric_values
+
+    values = metric_values(scores)
+    print(json.dumps({"step": step, **{k: round(v, 5) for k, v in values.items()}}))
 
 
 if __name__ == "__main__":

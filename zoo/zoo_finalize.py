@@ -26,8 +26,11 @@ def folder_revision(digests, message="Upload keras_gan generator"):
     It is the id the Hub stand-in of the tests (`tests/hub_server.py`) gives
     a first commit of exactly these files: sha1 over an empty parent, the
     message and the sorted `(path, sha256)` list. The zoo tests serve the
-    committed `hub/` folder that way and check that the ids agree. After
-    publishing to huggingface.co, replace it with the commit the Hub returns.
+    committed `hub/` folder that way and check that the ids agree. The entry
+    is written `"published": false, "revision_source": "local-stand-in"`
+    (`keras_gan.zoo.load` refuses it by name); `keras-gan zoo release NAME`
+    uploads the folder to huggingface.co, checks it, and pins the commit the
+    Hub returns.
     """
     h = hashlib.sha1(b"\0" + message.encode() + b"\0")
     for name in sorted(digests):
@@ -61,8 +64,8 @@ def score_ema_generator(gan, name, data):
     """Scores a trained GAN as its model card does.
 
     The EMA generator with batch-norm statistics measured on its own samples
-    (not the online G's: docs/concepts.md; FID 3.01 -> 2.94 on an mnist-dcgan
-    checkpoint), 10,000 samples of noise seed 0 against the MNIST test
+    (not the online G's, which score worse: docs/concepts.md and the measurement
+    in docs/benchmarks.md), 10,000 samples of noise seed 0 against the MNIST test
     digits, `mnist_classifier` features. Returns `(generator, recalibrated
     layers, evaluator, scores)`.
     """
@@ -91,10 +94,11 @@ def finalize(recipe, args):
 
     name = recipe["name"]
     gan = keras.saving.load_model(os.path.join(args.work, "gan.keras"))
-    with open(os.path.join(args.work, "train_record.json")) as f:
-        record = json.load(f)
+    from keras_gan.utils.run_record import read_run_record
+
+    record = read_run_record(os.path.join(args.work, "train_record.json"))
     G, recalibrated, evaluator, scores = score_ema_generator(gan, name, args.data)
-    from keras_gan.evaluation.metric_collection import columns_for
+    from keras_gan.metrics import columns_for
 
     keep = {c.key for c in columns_for(scores)} | {c.spread for c in columns_for(scores)}
     keep |= {"n_samples", "n_reference", "reference", "extractor", "extractor_sha256"}
@@ -112,10 +116,10 @@ def finalize(recipe, args):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             shares = evaluator.score_generator(G, 10000, seed=0, labels=labels)
-        for key in ("fid", "precision", "recall"):
+        for key in ("fid", "precision", "recall"):  # the card's sentence on shares
             metrics[f"{key}_training_shares"] = round(float(shares[key]), 5)
     opt = recipe["optimizer"]
-    minutes = record["wall_seconds"] / 60
+    minutes = record["timing"]["seconds"] / 60
     timing = {"runs": 1}
     timing_path = os.path.join(args.work, "timing.json")
     if os.path.exists(timing_path):
@@ -144,7 +148,7 @@ def finalize(recipe, args):
                        "(`Generator.recalibrate_batch_norm`)"
                        if recalibrated else "none"),
         "batch_size": recipe["batch_size"],
-        "epochs": record["epochs"],
+        "epochs": record["config"]["epochs"],
         "steps": record["steps"],
         "seed": recipe["seed"],
         "backend": f"{record['backend']} (Keras {keras.__version__})",
@@ -170,9 +174,10 @@ def finalize(recipe, args):
                   f"{shares['precision']:.2f}, recall {shares['recall']:.2f}.", ""]
     notes += [
              "## How it was made", "",
-             f"Retrain with `python zoo/{name}/train.py --data mnist.npz"
+             f"Retrain with `python -m zoo.train {name} --data mnist.npz"
              + "".join(f" --set {item}" for item in recipe.get("overrides", [])) + "` "
-             "(fixed seed; rerun the same command to resume after an interruption). "
+             "from the root of a keras_gan checkout (fixed seed; rerun the same command "
+             "to resume after an interruption). "
              + ("The recipe's settings were chosen by measured ablations at equal steps: "
                 "see the Benchmarks page of the keras_gan docs (\"A deeper generator, and "
                 "more steps\")."
@@ -193,13 +198,15 @@ def finalize(recipe, args):
     entry = {
         "repo_id": f"{ORG}/{name}",
         "revision": folder_revision(digests),
+        "published": False,  # until `keras-gan zoo release` (keras_gan/zoo/release.py)
+        "revision_source": "local-stand-in",
         "description": recipe["description"],
         "conditional": bool(recipe.get("conditional")),
         "files": digests,
         "metrics": metrics,
         "training": dict({k: training[k] for k in ("epochs", "steps", "backend", "wall_time",
                                                     "hardware")},
-                         wall_seconds=record["wall_seconds"]),
+                         wall_seconds=record["timing"]["seconds"]),
         "date": datetime.date.today().isoformat(),
     }
     with open(PRESETS) as f:

@@ -1,6 +1,6 @@
 """Calibration table for the MNIST metrics: how known corruptions score.
 
-    python docs/scripts/calibrate_metrics.py --data ../shared/data/mnist.npz [--write]
+    python -m docs.scripts.calibrate_metrics --data ../shared/data/mnist.npz [--write]
 
 Reference: the 10,000 MNIST test digits. Each case is 10,000 images built
 from the 60,000 training digits (never the test digits), scored with
@@ -12,21 +12,21 @@ import argparse
 import datetime
 import os
 import platform
-import sys
 import time
 import warnings
 
 import numpy as np
 
+from keras_gan.utils.environment import configure_environment
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..")
-sys.path.insert(0, ROOT)
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+configure_environment(os.environ.get("KERAS_BACKEND", "tensorflow"))
 
 import keras  # noqa: E402
 
 from keras_gan.evaluation import Evaluator  # noqa: E402
+from keras_gan.metrics import columns_for  # noqa: E402
 
 N = 10000
 BEGIN, END = "<!-- CALIBRATION:BEGIN -->", "<!-- CALIBRATION:END -->"
@@ -78,27 +78,26 @@ def main():
             warnings.simplefilter("ignore")
             r = evaluator.score_images(images)
         rows.append((name, r))
-        print(f"{name:<28} fid {r['fid']:9.3f}  kid {r['kid']:8.4f}  cs {r['classifier_score']:5.2f}"
-              f"  P {r['precision']:.3f}  R {r['recall']:.3f}  D {r['density']:.3f}"
-              f"  C {r['coverage']:.3f}  ({time.time() - start:.1f} s)", flush=True)
+        print(f"{name:<28} " + "  ".join(f"{c.key} {c.format(r[c.key])}"
+                                         for c in columns_for(r))
+              + f"  ({time.time() - start:.1f} s)", flush=True)
     r0 = rows[0][1]
     header = (
         f"Extractor `{r0['extractor']}` (weights sha256 `{r0['extractor_sha256']}…`), "
         f"reference `{r0['reference']}` ({r0['n_reference']} images), {N} samples per "
         f"row; generated {datetime.date.today()} on {platform.machine()} "
         f"({os.cpu_count()} CPUs), Keras {keras.__version__} / "
-        f"{keras.backend.backend()}, by `python docs/scripts/calibrate_metrics.py --write`."
+        f"{keras.backend.backend()}, by `python -m docs.scripts.calibrate_metrics --write`."
     )
+    # Every registered metric's columns (keras_gan.metrics), in table order.
+    columns = columns_for(r0)
     table = [
         header, "",
-        "| case | FID ↓ | KID ↓ | classifier score ↑ | precision ↑ | recall ↑ | density ↑ | coverage ↑ |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| case | " + " | ".join(f"{c.label} {c.arrow}".strip() for c in columns) + " |",
+        "|---|" + "---:|" * len(columns),
     ]
     for name, r in rows:
-        table.append(
-            f"| {name} | {r['fid']:.3f} | {r['kid']:.4f} | {r['classifier_score']:.2f} | "
-            f"{r['precision']:.3f} | {r['recall']:.3f} | {r['density']:.3f} | {r['coverage']:.3f} |"
-        )
+        table.append(f"| {name} | " + " | ".join(c.format(r[c.key]) for c in columns) + " |")
     table.append("")
     table.append("\\* drawn with replacement from the 6,742 training 1s, so some images repeat.")
     text = "\n".join(table)

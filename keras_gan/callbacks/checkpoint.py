@@ -14,6 +14,8 @@ from keras_gan import backend
 from keras_gan.errors import DivergenceError
 from keras_gan.utils.atomic import atomic_directory
 from keras_gan.utils.atomic import write_text_atomic
+from keras_gan.utils.deprecation import check_no_unknown
+from keras_gan.utils.deprecation import renamed_arguments
 from keras_gan.validation import check_positive_int
 
 WEIGHTS = "gan.weights.h5"
@@ -157,28 +159,39 @@ class Checkpoint(keras.callbacks.Callback):
 
     Args:
         directory: folder for the checkpoints.
-        every_n_steps: save every this many GAN steps (None: only at epoch ends).
-        every_n_epochs: save at the end of every this many epochs (0: never).
+        save_freq: `"epoch"` (save at epoch ends only) or an integer: save
+            every this many GAN steps as well (Keras' `ModelCheckpoint`
+            spelling). Formerly `every_n_steps` (None meant `"epoch"`).
+        epoch_freq: save at the end of every this many epochs (0: never).
+            Formerly `every_n_epochs`.
         keep: number of checkpoints kept (oldest removed first).
         seed: seed of the per-epoch data order for array inputs (default:
             the GAN's `seed`, else 0).
         verbose: 1 prints a line per save and on restore.
 
     Example:
-        >>> ckpt = keras_gan.callbacks.Checkpoint("runs/mnist", every_n_steps=500)
+        >>> ckpt = keras_gan.callbacks.Checkpoint("runs/mnist", save_freq=500)
         >>> gan.fit(images, epochs=20, batch_size=128, callbacks=[ckpt])
     """
 
-    def __init__(self, directory, every_n_steps=None, every_n_epochs=1, keep=2, seed=None,
-                 verbose=0):
+    def __init__(self, directory, save_freq="epoch", epoch_freq=1, keep=2, seed=None,
+                 verbose=0, **deprecated):
         super().__init__()
-        if every_n_steps is not None:
-            every_n_steps = check_positive_int("every_n_steps", every_n_steps)
-        every_n_epochs = check_positive_int("every_n_epochs", every_n_epochs, minimum=0)
+        values = renamed_arguments(
+            "Checkpoint",
+            {"every_n_steps": ("save_freq", lambda v: "epoch" if v is None else v),
+             "every_n_epochs": "epoch_freq"},
+            deprecated, dict(save_freq=save_freq, epoch_freq=epoch_freq),
+            dict(save_freq="epoch", epoch_freq=1))
+        check_no_unknown("Checkpoint", deprecated)
+        save_freq, epoch_freq = values["save_freq"], values["epoch_freq"]
+        if not (isinstance(save_freq, str) and save_freq == "epoch"):
+            save_freq = check_positive_int("save_freq", save_freq)
+        epoch_freq = check_positive_int("epoch_freq", epoch_freq, minimum=0)
         keep = check_positive_int("keep", keep)
         self.directory = os.fspath(directory)
-        self.every_n_steps = every_n_steps
-        self.every_n_epochs = every_n_epochs
+        self.save_freq = save_freq
+        self.epoch_freq = epoch_freq
         self.keep = keep
         self.seed = seed
         self.verbose = verbose
@@ -191,6 +204,17 @@ class Checkpoint(keras.callbacks.Callback):
         self._batch = 0
         self._step = 0
         self._pending_rng = None
+
+    def get_config(self):
+        """The constructor's arguments (new names only)."""
+        return {"directory": self.directory, "save_freq": self.save_freq,
+                "epoch_freq": self.epoch_freq, "keep": self.keep, "seed": self.seed,
+                "verbose": self.verbose}
+
+    @classmethod
+    def from_config(cls, config):
+        """A `Checkpoint` from `get_config()` (old names are accepted, deprecated)."""
+        return cls(**config)
 
     # ----------------------------------------------------------------- files
     def checkpoints(self):
@@ -314,7 +338,9 @@ class Checkpoint(keras.callbacks.Callback):
         return None
 
     def data_seed(self, model=None):
-        """The data-order seed: `seed`, else the GAN's seed, else 0."""
+        """The data-order seed: a keras_gan dataset's own, `seed`, else the GAN's, else 0."""
+        if getattr(self, "dataset_seed", None) is not None:
+            return int(self.dataset_seed)
         if self.seed is not None:
             return int(self.seed)
         return int(getattr(model or self.model, "seed", None) or 0)
@@ -337,10 +363,10 @@ class Checkpoint(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         self._batch += 1
         self._step += 1
-        if self.every_n_steps and self._step % self.every_n_steps == 0:
+        if self.save_freq != "epoch" and self._step % self.save_freq == 0:
             self.save(self._epoch, self._batch)
 
     def on_epoch_end(self, epoch, logs=None):
         self.offset_epoch = None
-        if self.every_n_epochs and (epoch + 1) % self.every_n_epochs == 0:
+        if self.epoch_freq and (epoch + 1) % self.epoch_freq == 0:
             self.save(epoch + 1, 0)

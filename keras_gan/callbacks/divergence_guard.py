@@ -8,6 +8,8 @@ from keras_gan.callbacks.checkpoint import Checkpoint
 from keras_gan.callbacks.checkpoint import _sync
 from keras_gan.callbacks.checkpoint import nonfinite_weights
 from keras_gan.errors import DivergenceError
+from keras_gan.utils.deprecation import check_no_unknown
+from keras_gan.utils.deprecation import renamed_arguments
 from keras_gan.validation import check_positive_int
 
 
@@ -16,17 +18,19 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     Checks every logged value (`d_loss`, `g_loss`, `penalty`, ...) after
     each batch, and every weight (G, D, EMA, optimizer state) every
-    `check_weights_every` batches and at each epoch end. The error names
-    the step, the bad values and the last good checkpoint of a
-    `Checkpoint` callback in the same `fit` call. Put it *before* the
-    `Checkpoint` in the callback list so that a bad state is never saved
+    `check_freq` steps and at each epoch end. The error names the step,
+    the bad values and the last good checkpoint of a `Checkpoint` callback
+    in the same `fit` call. Put it *before* the `Checkpoint` in the callback
+    list so that a bad state is never saved
     (`Checkpoint` refuses non-finite weights on its own as well).
 
     Keras' `TerminateOnNaN` watches only a `loss` key, which a GAN does not
     log.
 
     Args:
-        check_weights_every: batches between weight scans (0: epoch ends only).
+        check_freq: `"epoch"` (weight scans at epoch ends only) or an
+            integer number of steps between weight scans, as Keras'
+            `save_freq`. Formerly `check_weights_every` (0 meant `"epoch"`).
         action: "raise" (default) or "stop" (print the message and set
             `model.stop_training`).
 
@@ -34,16 +38,34 @@ class DivergenceGuard(keras.callbacks.Callback):
         >>> gan.fit(x, callbacks=[DivergenceGuard(), Checkpoint("runs/a")])
     """
 
-    def __init__(self, check_weights_every=100, action="raise"):
+    def __init__(self, check_freq=100, action="raise", **deprecated):
         super().__init__()
         if action not in ("raise", "stop"):
             raise ValueError(f"action must be 'raise' or 'stop'. Received: action={action!r}")
-        check_weights_every = check_positive_int("check_weights_every", check_weights_every,
-                                                 minimum=0)
-        self.check_weights_every = check_weights_every
+
+        def old_value(value):  # 0 meant "epoch ends only"
+            value = check_positive_int("check_weights_every", value, minimum=0)
+            return value or "epoch"
+
+        check_freq = renamed_arguments(
+            "DivergenceGuard", {"check_weights_every": ("check_freq", old_value)}, deprecated,
+            dict(check_freq=check_freq), dict(check_freq=100))["check_freq"]
+        check_no_unknown("DivergenceGuard", deprecated)
+        if not (isinstance(check_freq, str) and check_freq == "epoch"):
+            check_freq = check_positive_int("check_freq", check_freq)
+        self.check_freq = check_freq
         self.action = action
         self.checkpoint = None
         self._step = 0
+
+    def get_config(self):
+        """The constructor's arguments (new names only)."""
+        return {"check_freq": self.check_freq, "action": self.action}
+
+    @classmethod
+    def from_config(cls, config):
+        """A `DivergenceGuard` from `get_config()` (old names are accepted, deprecated)."""
+        return cls(**config)
 
     def set_checkpoint(self, checkpoint):
         self.checkpoint = checkpoint
@@ -74,7 +96,7 @@ class DivergenceGuard(keras.callbacks.Callback):
         if bad:
             self._fail("non-finite " + ", ".join(f"{k}={v}" for k, v in bad.items()))
             return
-        if self.check_weights_every and self._step % self.check_weights_every == 0:
+        if self.check_freq != "epoch" and self._step % self.check_freq == 0:
             self._check_weights()
 
     def on_epoch_end(self, epoch, logs=None):

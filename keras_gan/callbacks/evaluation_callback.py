@@ -5,11 +5,12 @@ import keras
 from keras_gan.evaluation.evaluator import RECOMMENDED_SAMPLES
 from keras_gan.evaluation.evaluator import Evaluator
 from keras_gan.generator import Generator
+from keras_gan.utils.deprecation import renamed_arguments
 from keras_gan.validation import check_positive_int
 
 
 class EvaluationCallback(keras.callbacks.Callback):
-    """Evaluates sample quality every `every` epochs and logs it.
+    """Evaluates sample quality every `epoch_freq` epochs and logs it.
 
     The scores are added to the epoch's `logs` (one entry per column of the
     evaluator's metrics: `fid`, `kid`, `classifier_score`, `precision`,
@@ -24,7 +25,8 @@ class EvaluationCallback(keras.callbacks.Callback):
     Args:
         evaluator: an `Evaluator`, or None to build `Evaluator(**kwargs)`
             when training starts.
-        every: evaluate after every `every`-th epoch (and the last one).
+        epoch_freq: evaluate after every `epoch_freq`-th epoch (and the last
+            one), as `fit(validation_freq=...)` counts epochs. Formerly `every`.
         n_samples: samples per evaluation (10,000 for comparable numbers).
         seed: noise seed.
         use_ema: score the EMA generator (default: when the GAN has one).
@@ -39,7 +41,7 @@ class EvaluationCallback(keras.callbacks.Callback):
 
     Example:
         >>> gan.fit(x, epochs=20, callbacks=[
-        ...     EvaluationCallback(every=5, data_path="mnist.npz"),
+        ...     EvaluationCallback(epoch_freq=5, data_path="mnist.npz"),
         ...     keras.callbacks.ModelCheckpoint("best.keras", monitor="fid",
         ...                                     mode="min", save_best_only=True)])
         >>> gan.evaluate(x_test, return_dict=True,
@@ -47,10 +49,13 @@ class EvaluationCallback(keras.callbacks.Callback):
         {'d_loss': ..., 'g_loss': ..., 'd_real': ..., 'd_fake': ..., 'fid': ..., ...}
     """
 
-    def __init__(self, evaluator=None, every=1, n_samples=RECOMMENDED_SAMPLES, seed=0,
+    def __init__(self, evaluator=None, epoch_freq=1, n_samples=RECOMMENDED_SAMPLES, seed=0,
                  use_ema=None, prefix="", verbose=1, recalibrate=True, **evaluator_kwargs):
         super().__init__()
-        every = check_positive_int("every", every)
+        epoch_freq = renamed_arguments(
+            "EvaluationCallback", {"every": "epoch_freq"}, evaluator_kwargs,
+            dict(epoch_freq=epoch_freq), dict(epoch_freq=1))["epoch_freq"]
+        epoch_freq = check_positive_int("epoch_freq", epoch_freq)
         if evaluator is not None and evaluator_kwargs:
             raise ValueError(
                 "Pass either an Evaluator or Evaluator arguments, not both. "
@@ -58,7 +63,7 @@ class EvaluationCallback(keras.callbacks.Callback):
             )
         self.evaluator = evaluator
         self.evaluator_kwargs = evaluator_kwargs
-        self.every = every
+        self.epoch_freq = epoch_freq
         self.recalibrate = bool(recalibrate)
         self.n_samples = n_samples
         self.seed = seed
@@ -68,6 +73,18 @@ class EvaluationCallback(keras.callbacks.Callback):
         self.history = []
         self.evaluate_logs = {}
         self._fitting = False
+
+    def get_config(self):
+        """The constructor's arguments (new names only; `evaluator` as given)."""
+        return {"evaluator": self.evaluator if not self.evaluator_kwargs else None,
+                "epoch_freq": self.epoch_freq, "n_samples": self.n_samples, "seed": self.seed,
+                "use_ema": self.use_ema, "prefix": self.prefix, "verbose": self.verbose,
+                "recalibrate": self.recalibrate, **self.evaluator_kwargs}
+
+    @classmethod
+    def from_config(cls, config):
+        """An `EvaluationCallback` from `get_config()` (old names are accepted, deprecated)."""
+        return cls(**config)
 
     def _prepare(self):
         if self.evaluator is None:
@@ -100,7 +117,7 @@ class EvaluationCallback(keras.callbacks.Callback):
 
     def _due(self, epoch):
         last = (self.params or {}).get("epochs")
-        return (epoch + 1) % self.every == 0 or (last is not None and epoch + 1 == last)
+        return (epoch + 1) % self.epoch_freq == 0 or (last is not None and epoch + 1 == last)
 
     def on_epoch_end(self, epoch, logs=None):
         if not self._due(epoch):

@@ -6,6 +6,8 @@ import keras
 import numpy as np
 
 from keras_gan.utils.atomic import atomic_path
+from keras_gan.utils.deprecation import check_no_unknown
+from keras_gan.utils.deprecation import renamed_arguments
 from keras_gan.utils.image_grid import class_grid_labels
 from keras_gan.utils.image_grid import make_image_grid
 from keras_gan.validation import check_positive_int
@@ -20,10 +22,12 @@ class SampleGrid(keras.callbacks.Callback):
 
     Args:
         directory: output folder.
-        n: number of samples; a conditional GAN gets one row per class
-            of `round(sqrt(n))` samples each instead, the zoo cards' layout
-            (`keras_gan.utils.image_grid.class_grid_labels`).
-        every: write a grid after every `every`-th epoch (and the last).
+        n_samples: number of samples; a conditional GAN gets one row per
+            class of `round(sqrt(n_samples))` samples each instead, the zoo
+            cards' layout (`keras_gan.utils.image_grid.class_grid_labels`).
+            Formerly `n`.
+        epoch_freq: write a grid after every `epoch_freq`-th epoch (and the
+            last). Formerly `every`.
         seed: noise seed.
         use_ema: sample the EMA generator (default: when the GAN has one).
         scale: integer upscaling of the PNGs.
@@ -34,23 +38,40 @@ class SampleGrid(keras.callbacks.Callback):
         >>> gan.fit(x, epochs=20, callbacks=[SampleGrid("outputs/grids")])
     """
 
-    def __init__(self, directory, n=64, every=1, seed=0, use_ema=None, scale=2, gif=True,
-                 frame_ms=400):
+    def __init__(self, directory, n_samples=64, epoch_freq=1, seed=0, use_ema=None, scale=2,
+                 gif=True, frame_ms=400, **deprecated):
         super().__init__()
-        n, every, scale, frame_ms = (check_positive_int(name, value) for name, value in (
-            ("n", n), ("every", every), ("scale", scale), ("frame_ms", frame_ms)))
+        values = renamed_arguments(
+            "SampleGrid", {"n": "n_samples", "every": "epoch_freq"}, deprecated,
+            dict(n_samples=n_samples, epoch_freq=epoch_freq), dict(n_samples=64, epoch_freq=1))
+        check_no_unknown("SampleGrid", deprecated)
+        n_samples, epoch_freq, scale, frame_ms = (
+            check_positive_int(name, value) for name, value in (
+                ("n_samples", values["n_samples"]), ("epoch_freq", values["epoch_freq"]),
+                ("scale", scale), ("frame_ms", frame_ms)))
         self.directory = os.fspath(directory)
-        self.n, self.every, self.seed = n, every, seed
+        self.n_samples, self.epoch_freq, self.seed = n_samples, epoch_freq, seed
         self.use_ema, self.scale, self.gif, self.frame_ms = use_ema, scale, gif, frame_ms
         self.frames = []
         self.paths = []
 
+    def get_config(self):
+        """The constructor's arguments (new names only)."""
+        return {"directory": self.directory, "n_samples": self.n_samples,
+                "epoch_freq": self.epoch_freq, "seed": self.seed, "use_ema": self.use_ema,
+                "scale": self.scale, "gif": self.gif, "frame_ms": self.frame_ms}
+
+    @classmethod
+    def from_config(cls, config):
+        """A `SampleGrid` from `get_config()` (old names are accepted, deprecated)."""
+        return cls(**config)
+
     def _inputs(self):
         gan = self.model
         num_classes = getattr(gan, "num_classes", None)
-        n, nrow, labels = self.n, None, None
+        n, nrow, labels = self.n_samples, None, None
         if num_classes:
-            labels, nrow = class_grid_labels(num_classes, self.n)
+            labels, nrow = class_grid_labels(num_classes, self.n_samples)
             n = len(labels)
         z = np.random.default_rng(self.seed).standard_normal((n, gan.latent_dim)).astype("float32")
         return z, labels, nrow
@@ -76,7 +97,7 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         last = (self.params or {}).get("epochs")
-        if (epoch + 1) % self.every and epoch + 1 != last:
+        if (epoch + 1) % self.epoch_freq and epoch + 1 != last:
             return
         from PIL import Image
 

@@ -9,7 +9,7 @@ class StepHistory(keras.callbacks.Callback):
     Keras' `History` stores one list per log key, so a curve's x position is
     only implied by its index: wrong when epochs differ in length (a last
     epoch cut by `TimeLimit`, a resumed one), when a key is logged only in
-    some epochs (an `EvaluationCallback` with `every > 1`), or when a run is
+    some epochs (an `EvaluationCallback` with `epoch_freq > 1`), or when a run is
     split into several `fit` calls. This callback stores one dict per epoch:
     the epoch's logs plus a `step` key, `model.optimizer.iterations` at the
     epoch's end. It keeps adding to the same list across `fit` calls that

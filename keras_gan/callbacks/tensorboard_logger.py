@@ -6,6 +6,8 @@ import keras
 import numpy as np
 
 from keras_gan.callbacks.sample_grid import SampleGrid
+from keras_gan.utils.deprecation import check_no_unknown
+from keras_gan.utils.deprecation import renamed_arguments
 from keras_gan.validation import check_positive_int
 
 
@@ -26,8 +28,9 @@ class TensorBoardLogger(keras.callbacks.Callback):
         log_dir: folder of the event files.
         update_freq: `"epoch"`, or an integer number of steps between
             batch-level scalars.
-        images_every: write the sample grid every this many epochs (0: never).
-        n: samples in the grid.
+        image_freq: write the sample grid every this many epochs (0: never),
+            as Keras' `histogram_freq` counts epochs. Formerly `images_every`.
+        n_samples: samples in the grid. Formerly `n`.
         seed: noise seed of the grid.
         use_ema: sample the EMA generator (default: when the GAN has one).
 
@@ -35,17 +38,35 @@ class TensorBoardLogger(keras.callbacks.Callback):
         >>> gan.fit(x, epochs=10, callbacks=[TensorBoardLogger("logs/run1")])
     """
 
-    def __init__(self, log_dir, update_freq="epoch", images_every=1, n=64, seed=0, use_ema=None):
+    def __init__(self, log_dir, update_freq="epoch", image_freq=1, n_samples=64, seed=0,
+                 use_ema=None, **deprecated):
         super().__init__()
+        values = renamed_arguments(
+            "TensorBoardLogger", {"images_every": "image_freq", "n": "n_samples"}, deprecated,
+            dict(image_freq=image_freq, n_samples=n_samples), dict(image_freq=1, n_samples=64))
+        check_no_unknown("TensorBoardLogger", deprecated)
+        image_freq, n_samples = values["image_freq"], values["n_samples"]
         if not (isinstance(update_freq, str) and update_freq == "epoch"):
             update_freq = check_positive_int("update_freq", update_freq)
-        images_every = check_positive_int("images_every", images_every, minimum=0)
+        image_freq = check_positive_int("image_freq", image_freq, minimum=0)
         self.log_dir = str(log_dir)
-        self.update_freq, self.images_every = update_freq, images_every
-        self.n, self.seed, self.use_ema = n, seed, use_ema
-        self._grid = SampleGrid(self.log_dir, n=n, seed=seed, use_ema=use_ema, scale=1, gif=False)
+        self.update_freq, self.image_freq = update_freq, image_freq
+        self.n_samples, self.seed, self.use_ema = n_samples, seed, use_ema
+        self._grid = SampleGrid(self.log_dir, n_samples=n_samples, seed=seed, use_ema=use_ema,
+                                scale=1, gif=False)
         self._writer = None
         self._step = 0
+
+    def get_config(self):
+        """The constructor's arguments (new names only)."""
+        return {"log_dir": self.log_dir, "update_freq": self.update_freq,
+                "image_freq": self.image_freq, "n_samples": self.n_samples, "seed": self.seed,
+                "use_ema": self.use_ema}
+
+    @classmethod
+    def from_config(cls, config):
+        """A `TensorBoardLogger` from `get_config()` (old names are accepted, deprecated)."""
+        return cls(**config)
 
     def set_model(self, model):
         super().set_model(model)
@@ -74,7 +95,7 @@ class TensorBoardLogger(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self._scalars("epoch", logs, epoch + 1)
-        if self.images_every and (epoch + 1) % self.images_every == 0:
+        if self.image_freq and (epoch + 1) % self.image_freq == 0:
             self._writer.image("samples", self._grid.grid(), epoch + 1)
         self._writer.flush()
 

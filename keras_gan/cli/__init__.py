@@ -1,1 +1,1 @@
-"""The `keras-gan` command line (entry point: `keras_gan_cli.main`)."""
+"""The `keras-gan` command line (entry point: `keras_gan.cli.launcher.main`)."""

@@ -7,9 +7,10 @@ import os
 import sys
 import warnings
 
-HELP = """Score samples against real data with FID, KID, classifier score,
-precision/recall and density/coverage, computed on the features of a named
-extractor (default: keras_gan's MNIST classifier).
+HELP = """Score samples against real data with every registered metric (FID, KID,
+classifier score, precision/recall, density/coverage, class coverage, ...),
+computed on the features of a named extractor (default: keras_gan's MNIST
+classifier).
 
 SAMPLES is one of:
   * an .npz (images under samples/images/x/arr_0, optional labels) or .npy file;
@@ -23,7 +24,34 @@ Compare models at the same sample count, ideally 10,000: FID and KID are
 biased at small counts."""
 
 
+def bundled_metric_names():
+    """The metric names registered in keras_gan/metrics/, in table order.
+
+    Read from the source (`@register("name")` and `order = N`) so that
+    `--help` imports neither Keras nor a backend, and a new metric file
+    appears here without an edit.
+    """
+    import re
+
+    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                          "metrics")
+    found = []
+    for filename in sorted(os.listdir(folder)):
+        if not filename.endswith(".py"):
+            continue
+        with open(os.path.join(folder, filename), encoding="utf-8") as f:
+            source = f.read()
+        for block in re.split(r"(?m)^(?=@register\()", source)[1:]:
+            name = re.match(r'@register\("(\w+)"\)', block)
+            order = re.search(r"(?m)^    order = (\d+)", block)
+            if name:
+                found.append((int(order.group(1)) if order else 100, name.group(1)))
+    return [name for _, name in sorted(found)]
+
+
 def add_parser(sub):
+    from keras_gan.utils.deprecation import add_deprecated_flag
+
     p = sub.add_parser(
         "evaluate", help="score samples (file, folder or saved generator)",
         description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -35,15 +63,15 @@ def add_parser(sub):
     p.add_argument("--reference", default="mnist-test",
                    help="mnist-test, mnist-train, or an .npz/.npy of real images "
                         "(default: mnist-test)")
-    p.add_argument("--data", metavar="MNIST_NPZ",
+    p.add_argument("--mnist", metavar="MNIST_NPZ",
                    help="path of mnist.npz for the MNIST references (default: "
                         "$KERAS_GAN_MNIST, Keras' cache, else download)")
+    add_deprecated_flag(p, "--data", "--mnist", dest="mnist", metavar="MNIST_NPZ")
     p.add_argument("--extractor", default="mnist_classifier",
                    help="feature extractor: mnist_classifier or inception_v3")
     p.add_argument("--metrics", default=None,
-                   help="comma-separated subset of the registered metrics (fid, kid, "
-                        "classifier_score, precision_recall, density_coverage, "
-                        "class_coverage, ...; default: all)")
+                   help="comma-separated subset of the registered metrics ("
+                        + ", ".join(bundled_metric_names()) + "; default: all)")
     p.add_argument("--range", dest="data_range", default="auto",
                    help="value range of the images: auto, 0,1, -1,1 or 0,255")
     p.add_argument("--n-samples", type=int, default=10000,
@@ -79,7 +107,7 @@ def _load_model(path):
 def format_table(result, source, columns=None):
     """The result as a text table, one row per metric column (`Evaluator.columns`)."""
     if columns is None:
-        from keras_gan.evaluation.metric_collection import columns_for
+        from keras_gan.metrics import columns_for
 
         columns = columns_for(result)
     width = max([18] + [len(c.label) + 2 for c in columns])
@@ -116,7 +144,7 @@ def run(args):
     path = args.samples
     if not os.path.exists(path):
         raise FileNotFoundError(f"No such file or folder. Received: SAMPLES={path!r}")
-    data_path = args.data or os.environ.get("KERAS_GAN_MNIST")
+    data_path = args.mnist or os.environ.get("KERAS_GAN_MNIST")
 
     from keras_gan.evaluation import Evaluator
     from keras_gan.evaluation import load_samples

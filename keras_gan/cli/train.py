@@ -1,14 +1,15 @@
 """`keras-gan train`: train a GAN from the command line, resumably."""
 
 import argparse
-import json
 import os
 import signal
 import sys
 import time
 
-HELP = """Train a DCGAN (or a class-conditional DCGAN) on MNIST or on images
-in an .npz file. Progress, checkpoints, sample grids and (for 28x28
+HELP = """Train a DCGAN (or a class-conditional DCGAN) on MNIST, on images in
+an .npz file, or on a folder of PNG/JPEG/BMP pictures (--data DIR
+--image-size 32; class sub-folders become the labels of --model
+conditional-dcgan). Progress, checkpoints, sample grids and (for 28x28
 grayscale data) FID etc. go to --out.
 
 Rerun the same command to resume: training continues from the latest
@@ -20,11 +21,22 @@ in sittings: rerun the command for the next M minutes."""
 
 
 def add_parser(sub):
+    from keras_gan.utils.deprecation import add_deprecated_flag
+
     p = sub.add_parser("train", help="train a GAN (resumable)", description=HELP,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", default="mnist",
-                   help="'mnist' or an .npz with images (x/images/samples) and, for "
-                        "--model conditional-dcgan, labels (y/labels)")
+                   help="'mnist', an .npz with images (x/images/samples) and, for "
+                        "--model conditional-dcgan, labels (y/labels), or a folder of "
+                        "images (searched recursively; streamed, never all in memory)")
+    p.add_argument("--image-size", type=int, default=None,
+                   help="for a folder: the square side images are centre-cropped and "
+                        "resized to (a multiple of 4; required with a folder)")
+    p.add_argument("--channels", type=int, default=None, choices=(1, 3),
+                   help="for a folder: 3 (RGB) or 1 (grayscale); default: the files'")
+    p.add_argument("--skip-bad-images", action="store_true",
+                   help="for a folder: leave out unreadable, truncated or too-small files "
+                        "(counted) instead of stopping")
     p.add_argument("--mnist", metavar="MNIST_NPZ",
                    help="path of mnist.npz (default: $KERAS_GAN_MNIST, Keras' cache, "
                         "download, else the bundled 2,000-digit sample)")
@@ -49,12 +61,16 @@ def add_parser(sub):
     p.add_argument("--max-images", type=int, default=None)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default="outputs/train")
-    p.add_argument("--checkpoint-every", type=int, default=200, help="steps between checkpoints")
+    p.add_argument("--save-freq", type=int, default=200,
+                   help="steps between checkpoints, as Checkpoint(save_freq=) (default 200)")
+    add_deprecated_flag(p, "--checkpoint-every", "--save-freq", dest="save_freq", type=int)
     p.add_argument("--max-minutes", type=float, default=None,
                    help="stop after this many minutes of training in this run, with a "
                         "checkpoint to resume from (default: no limit)")
-    p.add_argument("--eval-every", type=int, default=0,
-                   help="epochs between FID evaluations (28x28 grayscale only; 0: off)")
+    p.add_argument("--eval-freq", type=int, default=0,
+                   help="epochs between FID evaluations, as EvaluationCallback(epoch_freq=) "
+                        "(28x28 grayscale only; 0: off)")
+    add_deprecated_flag(p, "--eval-every", "--eval-freq", dest="eval_freq", type=int)
     p.add_argument("--eval-samples", type=int, default=10000)
     p.add_argument("--tensorboard", action="store_true",
                    help="log losses and sample grids to OUT/tensorboard (needs TensorFlow installed)")
@@ -63,7 +79,7 @@ def add_parser(sub):
 
 
 def _check(args):
-    for name in ("epochs", "batch_size", "latent_dim", "d_steps", "checkpoint_every",
+    for name in ("epochs", "batch_size", "latent_dim", "d_steps", "save_freq",
                  "eval_samples"):
         value = getattr(args, name)
         if value is not None and value < 1:
@@ -78,8 +94,28 @@ def _check(args):
     if args.max_minutes is not None and not 0 < args.max_minutes < float("inf"):
         raise ValueError(f"--max-minutes must be a positive number. "
                          f"Received: --max-minutes={args.max_minutes}")
-    if args.eval_every < 0:
-        raise ValueError(f"--eval-every must be >= 0. Received: --eval-every={args.eval_every}")
+    if args.eval_freq < 0:
+        raise ValueError(f"--eval-freq must be >= 0. Received: --eval-freq={args.eval_freq}")
+
+
+def load_image_folder(args, batch_size):
+    """`(ImageFolder, labels or None, source)` for `--data DIR`."""
+    from keras_gan.data import image_folder
+
+    if args.image_size is None:
+        raise ValueError(f"A folder needs --image-size (e.g. 32). Received: --data={args.data!r}")
+    if args.image_size % 4:
+        raise ValueError(f"The DCGAN needs image sides divisible by 4. "
+                         f"Received: --image-size={args.image_size}")
+    conditional = args.model == "conditional-dcgan"
+    data = image_folder(args.data, args.image_size, channels=args.channels,
+                        labels="inferred" if conditional else None, batch_size=batch_size,
+                        seed=args.seed, skip_bad_images=args.skip_bad_images,
+                        max_images=args.max_images, verbose=1)
+    if conditional and data.labels is None:
+        raise ValueError("--model conditional-dcgan needs one sub-folder per class in the "
+                         f"folder. Received: --data={args.data!r}")
+    return data, data.labels, args.data
 
 
 def load_training_data(args):
@@ -167,13 +203,22 @@ def run(args):
 
     recipe = resolve_recipe(args)
     keras.utils.set_random_seed(args.seed)
-    images, labels, source = load_training_data(args)
-    num_classes = int(labels.max()) + 1 if labels is not None else None
-    total = recipes.run_steps(recipe, len(images), args.epochs)  # steps of the whole run
-    gan = recipes.build_gan(recipe, image_shape=images.shape[1:], num_classes=num_classes,
+    if os.path.isdir(args.data):
+        images, labels, source = load_image_folder(args, recipe["batch_size"])
+        num_classes = images.num_classes
+        n_images, image_shape = len(images.images), images.image_shape
+    else:
+        if args.image_size is not None or args.channels is not None:
+            raise ValueError(f"--image-size and --channels apply to a folder of images. "
+                             f"Received: --data={args.data!r}")
+        images, labels, source = load_training_data(args)
+        num_classes = int(labels.max()) + 1 if labels is not None else None
+        n_images, image_shape = len(images), images.shape[1:]
+    total = recipes.run_steps(recipe, n_images, args.epochs)  # steps of the whole run
+    gan = recipes.build_gan(recipe, image_shape=image_shape, num_classes=num_classes,
                             seed=args.seed, total_steps=total)  # for optimizer.lr_decay
     ckpt_dir = os.path.join(args.out, "checkpoints")
-    checkpoint = keras_gan.callbacks.Checkpoint(ckpt_dir, every_n_steps=args.checkpoint_every)
+    checkpoint = keras_gan.callbacks.Checkpoint(ckpt_dir, save_freq=args.save_freq)
 
     limit = keras_gan.callbacks.TimeLimit(args.max_minutes, verbose=False) if args.max_minutes \
         else None
@@ -202,9 +247,9 @@ def run(args):
     step_history = keras_gan.callbacks.StepHistory()  # the history plot's points
     callbacks = [keras_gan.callbacks.DivergenceGuard(), checkpoint, step_history,
                  keras_gan.callbacks.SampleGrid(os.path.join(args.out, "grids"))]
-    if args.eval_every and images.shape[1:] == (28, 28, 1):
+    if args.eval_freq and tuple(image_shape) == (28, 28, 1):
         callbacks.insert(0, keras_gan.callbacks.EvaluationCallback(
-            every=args.eval_every, n_samples=args.eval_samples, allow_sample=True,
+            epoch_freq=args.eval_freq, n_samples=args.eval_samples, allow_sample=True,
             data_path=args.mnist or os.environ.get("KERAS_GAN_MNIST")))
     if args.tensorboard:
         callbacks.append(keras_gan.callbacks.TensorBoardLogger(os.path.join(args.out, "tensorboard")))
@@ -212,7 +257,7 @@ def run(args):
         callbacks.append(limit)
     callbacks.append(interrupt)  # after the limit: it saves once the limit has expired
     print(f"keras-gan train: backend={keras.backend.backend()} data={source} "
-          f"images={len(images)} shape={images.shape[1:]} recipe={recipe['name']} "
+          f"images={n_images} shape={tuple(image_shape)} recipe={recipe['name']} "
           f"loss={recipe['loss']} penalty={_penalty_name(recipe)} "
           f"batch_size={recipe['batch_size']} epochs={args.epochs} out={args.out}",
           flush=True)
@@ -220,8 +265,12 @@ def run(args):
     verbose = args.verbose if args.verbose is not None else ("auto" if sys.stdout.isatty() else 2)
     previous = signal.signal(signal.SIGINT, handler)
     try:
-        history = gan.fit(images, labels, epochs=args.epochs, batch_size=recipe["batch_size"],
-                          callbacks=callbacks, verbose=verbose)
+        if os.path.isdir(args.data):  # the folder's batches carry their labels
+            history = gan.fit(images, epochs=args.epochs, callbacks=callbacks, verbose=verbose)
+        else:
+            history = gan.fit(images, labels, epochs=args.epochs,
+                              batch_size=recipe["batch_size"], callbacks=callbacks,
+                              verbose=verbose)
     except KeyboardInterrupt:
         print(f"Stopped at once; the latest checkpoint is {checkpoint.latest()}.\n"
               f"Resume with: {_resume_command()}", file=sys.stderr)
@@ -244,11 +293,13 @@ def run(args):
     from PIL import Image
 
     Image.fromarray(grid.grid()).save(os.path.join(args.out, "samples.png"))
-    record = {"step": step, "seconds_this_run": round(time.time() - start, 1),
-              "history": {k: [float(v) for v in vs] for k, vs in history.history.items()},
-              "epoch_logs": step_history.history}
-    with open(os.path.join(args.out, "history.json"), "w") as f:
-        json.dump(record, f, indent=1)
+    from keras_gan.utils.run_record import write_run_record
+
+    write_run_record(
+        os.path.join(args.out, "history.json"), steps=step, history=history,
+        epoch_logs=step_history, timing={"seconds": round(time.time() - start, 1), "runs": 1},
+        config={"recipe": recipe["name"], "data": args.data, "epochs": args.epochs,
+                "batch_size": recipe["batch_size"], "max_minutes": args.max_minutes})
     from keras_gan.utils.history_plot import save_history_plot
 
     save_history_plot(step_history, os.path.join(args.out, "history.png"),

@@ -1,4 +1,4 @@
-"""`keras-gan zoo`: list, load, save and publish pretrained generators."""
+"""`keras-gan zoo`: list, load, save, publish and release pretrained generators."""
 
 import argparse
 import json
@@ -10,6 +10,9 @@ HELP = """Pretrained generators on the Hugging Face Hub.
   keras-gan zoo load mnist-cdcgan --out g.png  download (cached, verified), sample a grid
   keras-gan zoo save gan.keras my-gan/       write a zoo folder (config, weights, card, grid)
   keras-gan zoo publish my-gan/ me/my-gan    upload a folder or a .keras model to the Hub
+  keras-gan zoo release [NAMES] [--owner keras-gan]
+                                             maintainers: upload the checkout's zoo/<name>/hub
+                                             folders, verify them, pin the new commits
 
 Downloads use huggingface_hub: HF_ENDPOINT, HF_HOME and HF_HUB_OFFLINE apply."""
 
@@ -35,22 +38,81 @@ def add_parser(sub):
     pb.add_argument("--private", action="store_true")
     pb.add_argument("--token", help="Hub token (default: your huggingface_hub login)")
     pb.add_argument("--message", help="commit message")
+    rl = zsub.add_parser(
+        "release", help="maintainers: publish the checkout's zoo folders and re-pin presets.json",
+        description="Uploads each zoo/<name>/hub folder of a keras_gan checkout with "
+        "huggingface_hub, downloads it back (no cache) and checks every file's sha256 against "
+        "presets.json, then rewrites presets.json with the new commits (\"published\": true). "
+        "A failed upload or a mismatch leaves presets.json unchanged and exits with 1.")
+    rl.add_argument("names", nargs="*", metavar="NAME", help="zoo names (default: all)")
+    rl.add_argument("--owner", help="Hub user or organisation (default: each entry's, keras-gan)")
+    rl.add_argument("--token", help="Hub token with write access (default: your login / HF_TOKEN)")
+    rl.add_argument("--zoo-dir", help="the checkout's zoo/ folder (default: next to keras_gan/)")
     return p
 
 
 def _format_list(models):
-    lines = [f"{'name':<16}{'FID':>8}{'precision':>11}{'recall':>8}{'class acc':>11}  description",
-             "-" * 100]
+    """The zoo as a table of each model's headline metric columns (`Column.headline`)."""
+    from keras_gan.metrics import columns_for
+
+    present = {}
+    for m in models:
+        present.update(m["metrics"])
+    columns = columns_for(present, headline=True)
+    widths = [max(len(c.label) + 2, 9) for c in columns]
+    head = "".join(f"{c.label:>{w}}" for c, w in zip(columns, widths, strict=True))
+    lines = [f"{'name':<16}{head}  description", "-" * 100]
     for m in models:
         met = m["metrics"]
-        acc = f"{met['class_accuracy']:.1%}" if "class_accuracy" in met else "-"
-        lines.append(f"{m['name']:<16}{met.get('fid', float('nan')):>8.2f}"
-                     f"{met.get('precision', float('nan')):>11.3f}"
-                     f"{met.get('recall', float('nan')):>8.3f}{acc:>11}  {m['description']}")
+        cells = "".join(
+            f"{(c.format(met[c.key]) if met.get(c.key) is not None else '-'):>{w}}"
+            for c, w in zip(columns, widths, strict=True))
+        lines.append(f"{m['name']:<16}{cells}  {m['description']}")
     lines.append("")
     lines.append("Metrics: 10,000 samples vs the MNIST test digits, keras_gan's mnist_classifier "
                  "features. Load with keras_gan.zoo.load(NAME).")
     return "\n".join(lines)
+
+
+def _format_status(models):
+    """Which models are on the Hub (loadable by name) and which are not yet."""
+    published = [m["name"] for m in models if m.get("published")]
+    waiting = [m["name"] for m in models if not m.get("published")]
+    lines = [f"Published on the Hub (keras_gan.zoo.load(NAME)): {', '.join(published) or 'none'}."]
+    if waiting:
+        lines.append(f"Not published yet: {', '.join(waiting)}. In a keras_gan checkout load the "
+                     'folder, keras_gan.zoo.load("zoo/NAME/hub"); maintainers publish with '
+                     "keras-gan zoo release.")
+    return "\n".join(lines)
+
+
+def _release(args):
+    import sys
+
+    from keras_gan.errors import ZooIntegrityError
+    from keras_gan.errors import ZooReleaseError
+    from keras_gan.zoo import presets as presets_lib
+    from keras_gan.zoo.release import release
+
+    try:
+        changes = release(args.names, owner=args.owner, token=args.token, zoo_dir=args.zoo_dir,
+                          log=lambda line: print(line, file=sys.stderr))
+    except (ZooReleaseError, ZooIntegrityError) as e:
+        print(f"keras-gan zoo: error: {e}", file=sys.stderr)
+        return 1
+    for c in changes:
+        old = (c["old_revision"] or "none")[:12]
+        state = "published" if c["was_published"] else "not published"
+        moved = f"{c['old_repo_id']} -> {c['repo_id']}" if c["old_repo_id"] != c["repo_id"] \
+            else c["repo_id"]
+        verb = "re-pinned" if c["changed"] else "unchanged"
+        print(f"{c['name']}: {verb}, {moved}: {old} ({state}) -> {c['revision']} (published)")
+    if any(c["changed"] for c in changes):
+        print(f"Wrote {presets_lib.PATH}. Then: python -m docs.scripts.zoo_page, and commit "
+              "presets.json, README.md and docs/.")
+    else:
+        print("presets.json already pins these commits: nothing to write.")
+    return 0
 
 
 def _load_saved(path, no_ema):
@@ -74,8 +136,11 @@ def run(args):
 
     if args.zoo_command == "list":
         models = keras_gan.zoo.list_models()
-        print(json.dumps(models, indent=1) if args.json else _format_list(models))
+        print(json.dumps(models, indent=1) if args.json else
+              _format_list(models) + "\n" + _format_status(models))
         return 0
+    if args.zoo_command == "release":
+        return _release(args)
     if args.zoo_command == "load":
         G = keras_gan.zoo.load(args.name, revision=args.revision, local_files_only=args.offline)
         kind = f"conditional, {G.num_classes} classes" if G.conditional else "unconditional"

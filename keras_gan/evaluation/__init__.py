@@ -10,7 +10,9 @@ from keras_gan.evaluation.sample_io import load_samples
 from keras_gan.evaluation.sampling import draw_samples
 from keras_gan.evaluation.sampling import labels_in_shares
 from keras_gan.evaluation.fake_features import FakeFeatures
-from keras_gan.evaluation.metric_collection import MetricCollection
-from keras_gan.evaluation.quality_metric import Column
-from keras_gan.evaluation.quality_metric import QualityMetric
-from keras_gan.evaluation.quality_metric import register as register_metric
+# The metric classes live in keras_gan.metrics; these names are kept here
+# for code written against the Evaluator's former metric tree.
+from keras_gan.metrics import Column
+from keras_gan.metrics import MetricCollection
+from keras_gan.metrics import QualityMetric
+from keras_gan.metrics import register as register_metric

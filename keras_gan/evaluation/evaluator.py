@@ -7,13 +7,13 @@ import numpy as np
 
 from keras_gan import extractors as extractors_lib
 from keras_gan.evaluation.fake_features import FakeFeatures
-from keras_gan.evaluation.metric_collection import MetricCollection
-from keras_gan.evaluation.metric_collection import available
-from keras_gan.evaluation.quality_metric import quality_metric
+from keras_gan.metrics.metric_collection import MetricCollection
+from keras_gan.metrics.metric_collection import available
+from keras_gan.metrics.quality_metric import quality_metric
 from keras_gan.evaluation.reference_statistics import load_reference_statistics
 from keras_gan.validation import check_positive_int
 
-# The bundled metric names (keras_gan/evaluation/quality/), table order;
+# The bundled metric names (keras_gan/metrics/), table order;
 # metrics registered later are found by name too.
 METRICS = tuple(available())
 RECOMMENDED_SAMPLES = 10000
@@ -56,7 +56,7 @@ class Evaluator:
         # Arguments of the metrics given by name (the Evaluator's own
         # keywords, kept for compatibility); other metrics use defaults.
         options = {
-            "kid": {"subsets": kid_subsets, "subset_size": kid_subset_size, "seed": seed},
+            "kid": {"num_subsets": kid_subsets, "subset_size": kid_subset_size, "seed": seed},
             "precision_recall": {"k": pr_k},
             "density_coverage": {"k": dc_k},
         }

@@ -1,9 +1,11 @@
 """Classifier score: the Inception Score computed with any classifier."""
 
-import keras
 import numpy as np
 from keras import ops
 
+from keras_gan.metrics.quality_metric import Column
+from keras_gan.metrics.quality_metric import QualityMetric
+from keras_gan.metrics.quality_metric import register
 from keras_gan.validation import as_features
 from keras_gan.validation import check_positive_int
 from keras_gan.validation import check_update
@@ -48,27 +50,57 @@ def classifier_score(probabilities, splits=1):
     return float(np.mean(scores)), float(np.std(scores))
 
 
-@keras.saving.register_keras_serializable(package="keras_gan")
-class ClassifierScore(keras.metrics.Metric):
-    """Streaming classifier score from running sums (memory `O(K)`).
+@register("classifier_score")
+class ClassifierScore(QualityMetric):
+    """The classifier score `exp(E_x KL(p(y|x) || p(y)))`, and class accuracy.
 
-    Uses `E_x KL(p(y|x)‖p(y)) = E_x Σ_y p log p − Σ_y p̄ log p̄`, so the count,
-    the sum of `Σ_y p log p` and the sum of `p` are sufficient; equals
-    `classifier_score(all_probabilities, splits=1)`.
+    The Inception Score (Salimans et al., 2016) with any classifier; at most
+    the number of classes (see `classifier_score`). Streaming, it keeps
+    running sums (memory `O(K)`): with `E_x KL(p(y|x)‖p(y)) = E_x Σ_y p log p
+    − Σ_y p̄ log p̄`, the count, the sum of `Σ_y p log p` and the sum of `p`
+    are sufficient, and `result()` equals `classifier_score(all, splits=1)`.
+    In an `Evaluator` (registered as `"classifier_score"`) it also reports,
+    for conditional samples, the fraction classified as the class asked for.
 
     Args:
-        num_classes: K.
+        num_classes: K (default: from the first batch).
         name: metric name (default "classifier_score").
+        dtype: Keras metric dtype.
+
+    Returns:
+        `result()`: the score, a float; `compute`:
+        `{"classifier_score": float}`, plus `"class_accuracy"` when the
+        samples have requested labels.
+
+    Example:
+        >>> score = ClassifierScore(10)
+        >>> score.update_state(probabilities)
+        >>> score.result()
     """
 
-    def __init__(self, num_classes, name="classifier_score", dtype=None):
+    needs = ("probabilities",)
+    columns = (
+        Column("classifier_score", "Classifier score", "higher", ".2f"),
+        Column("class_accuracy", "Class accuracy", "higher", ".2%", headline=True),
+    )
+    order = 30
+
+    def __init__(self, num_classes=None, name="classifier_score", dtype=None):
         super().__init__(name=name, dtype=dtype)
-        self.num_classes = check_positive_int("num_classes", num_classes, minimum=2)
+        self.num_classes = None
+        if num_classes is not None:
+            self._build(check_positive_int("num_classes", num_classes, minimum=2))
+
+    def _build(self, num_classes):
+        self.num_classes = num_classes
         self.count = self.add_variable((), initializer="zeros", name="count")
-        self.sum_p = self.add_variable((self.num_classes,), initializer="zeros", name="sum_p")
+        self.sum_p = self.add_variable((num_classes,), initializer="zeros", name="sum_p")
         self.sum_plogp = self.add_variable((), initializer="zeros", name="sum_plogp")
 
     def update_state(self, probabilities, sample_weight=None):
+        if self.num_classes is None:
+            self._build(check_positive_int("num_classes", tuple(probabilities.shape)[-1],
+                                           minimum=2))
         shape = check_update(self, probabilities, self.num_classes, "probabilities",
                              sample_weight)
         p = ops.cast(probabilities, "float32")
@@ -77,16 +109,19 @@ class ClassifierScore(keras.metrics.Metric):
         self.sum_plogp.assign(self.sum_plogp.value + ops.sum(p * ops.log(p + _EPS)))
 
     def result(self):
-        n = float(ops.convert_to_numpy(self.count.value))
+        n = 0.0 if self.num_classes is None else float(ops.convert_to_numpy(self.count.value))
         if n < 1:
             raise ValueError("ClassifierScore has no samples yet.")
         pbar = ops.convert_to_numpy(self.sum_p.value).astype("float64") / n
         conditional = float(ops.convert_to_numpy(self.sum_plogp.value)) / n
         return float(np.exp(conditional - np.sum(pbar * np.log(pbar + _EPS))))
 
-    def reset_state(self):
-        for v in (self.count, self.sum_p, self.sum_plogp):
-            v.assign(ops.zeros(v.shape, v.dtype))
+    def compute(self, reference, fake):
+        out = {"classifier_score": classifier_score(fake.probabilities)[0]}
+        if fake.labels is not None:
+            predicted = np.argmax(fake.probabilities, 1)
+            out["class_accuracy"] = float(np.mean(predicted == fake.labels))
+        return out
 
     def get_config(self):
         return {"num_classes": self.num_classes, "name": self.name, "dtype": self.dtype}

@@ -1,45 +1,56 @@
 """Base class for metrics that need the features themselves (KID, PR, DC)."""
 
-import keras
 import numpy as np
 from keras import ops
 
+from keras_gan.metrics.quality_metric import QualityMetric
 from keras_gan.validation import as_features
 from keras_gan.validation import check_positive_int
 from keras_gan.validation import check_update
 
 
-class FeatureBufferMetric(keras.metrics.Metric):
+class FeatureBufferMetric(QualityMetric):
     """Keeps up to `max_samples` real and fake features in fixed-size variables.
 
-    Memory is `2 · max_samples · D` floats, allocated up front; adding more
+    Memory is `2 · max_samples · D` floats, allocated when D is known (at
+    construction, from `reference`, or from the first batch); adding more
     than `max_samples` features raises (nothing is silently dropped).
     With `reference=` real features, only the fake side is buffered.
     """
 
-    def __init__(self, feature_dim, max_samples=10000, reference=None, name=None, dtype=None):
+    def __init__(self, feature_dim=None, max_samples=10000, reference=None, name=None,
+                 dtype=None):
         super().__init__(name=name, dtype=dtype)
-        self.feature_dim = check_positive_int("feature_dim", feature_dim)
         self.max_samples = check_positive_int("max_samples", max_samples, minimum=2)
         self.reference = None
         if reference is not None:
             self.reference = as_features(reference, "reference", min_samples=2, dtype="float32")
-            if self.reference.shape[1] != self.feature_dim:
+            if feature_dim is None:
+                feature_dim = self.reference.shape[1]
+            if self.reference.shape[1] != feature_dim:
                 raise ValueError(
-                    f"reference features must have {self.feature_dim} columns. "
+                    f"reference features must have {feature_dim} columns. "
                     f"Received: reference.shape={self.reference.shape}"
                 )
-        sides = ["fake"] if reference is not None else ["real", "fake"]
+        self.feature_dim = None
         self._buffers = {}
+        if feature_dim is not None:
+            self._build(check_positive_int("feature_dim", feature_dim))
+
+    def _build(self, feature_dim):
+        self.feature_dim = feature_dim
+        sides = ["fake"] if self.reference is not None else ["real", "fake"]
         for side in sides:
             self._buffers[side] = (
-                self.add_variable((self.max_samples, self.feature_dim), initializer="zeros",
+                self.add_variable((self.max_samples, feature_dim), initializer="zeros",
                                   name=f"{side}_features"),
                 self.add_variable((), initializer="zeros", dtype="int32", name=f"{side}_count"),
             )
 
     def update_state(self, features, real=False, sample_weight=None):
         """Appends a batch of `(N, D)` features to the real or fake side."""
+        if self.feature_dim is None:
+            self._build(check_positive_int("feature_dim", tuple(features.shape)[-1]))
         check_update(self, features, self.feature_dim, sample_weight=sample_weight)
         side = "real" if real else "fake"
         if side not in self._buffers:
@@ -62,6 +73,8 @@ class FeatureBufferMetric(keras.metrics.Metric):
 
     def features(self):
         """`(real, fake)` features accumulated so far, as NumPy arrays."""
+        if self.feature_dim is None:
+            raise ValueError(f"{type(self).__name__} has no samples yet.")
         out = {}
         for side, (buffer, count) in self._buffers.items():
             n = int(ops.convert_to_numpy(count.value))
@@ -85,7 +98,7 @@ class NeighbourMetric(FeatureBufferMetric):
     fn = None
     keys = ()
 
-    def __init__(self, feature_dim, k, max_samples=10000, reference=None, name=None,
+    def __init__(self, feature_dim=None, k=3, max_samples=10000, reference=None, name=None,
                  dtype=None):
         super().__init__(feature_dim, max_samples, reference=reference, name=name, dtype=dtype)
         self.k = check_positive_int("k", k)

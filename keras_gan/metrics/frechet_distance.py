@@ -4,6 +4,10 @@ import keras
 import numpy as np
 from keras import ops
 
+from keras_gan.metrics.quality_metric import Column
+from keras_gan.metrics.quality_metric import QualityMetric
+from keras_gan.metrics.quality_metric import register
+from keras_gan.metrics.quality_metric import register_alias
 from keras_gan.validation import as_features
 from keras_gan.validation import check_positive_int
 from keras_gan.validation import check_update
@@ -137,20 +141,28 @@ class MomentAccumulator:
         return n, mean, m2 / max(n - 1.0, 1.0)
 
 
-@keras.saving.register_keras_serializable(package="keras_gan")
-class FrechetDistance(keras.metrics.Metric):
-    """Streaming Fréchet distance (FID with an Inception extractor).
+@register("fid")
+class FrechetDistance(QualityMetric):
+    """FID: the Fréchet distance between Gaussians fitted to real and fake features.
 
-    Keeps only counts, means and centred covariance sums of the real and
-    fake features (memory `O(D²)`, independent of the number of samples);
-    `result()` then evaluates `frechet_distance` in float64. Pass
-    `reference=(mean, cov)` (e.g. `ReferenceStatistics.gaussian()`) to fix
-    the real side; then only fake features are accumulated.
+    `||mu_r - mu_f||^2 + Tr(S_r + S_f - 2 (S_r S_f)^(1/2))` (Heusel et al.,
+    2017; see `frechet_distance`). Streaming, it keeps only counts, means
+    and centred covariance sums of the real and fake features (memory
+    `O(D²)`, independent of the number of samples); `result()` then
+    evaluates `frechet_distance` in float64. Pass `reference=(mean, cov)`
+    (e.g. `ReferenceStatistics.gaussian()`) to fix the real side; then only
+    fake features are accumulated. In an `Evaluator` (registered as
+    `"fid"`) it scores the samples' moments against the reference's.
 
     Args:
-        feature_dim: D, the feature size.
+        feature_dim: D, the feature size (default: taken from `reference`,
+            or from the first batch).
         reference: optional `(mean, cov)` of the real features.
         name: metric name (default "fid").
+        dtype: Keras metric dtype.
+
+    Returns:
+        `result()`: the FID, a float; `compute`: `{"fid": float}`.
 
     Example:
         >>> fid = FrechetDistance(128)
@@ -159,26 +171,39 @@ class FrechetDistance(keras.metrics.Metric):
         >>> fid.result()
     """
 
-    def __init__(self, feature_dim, reference=None, name="fid", dtype=None):
+    needs = ("moments",)
+    columns = (Column("fid", "FID", "lower", ".2f", headline=True, log_scale=True),)
+    order = 10
+
+    def __init__(self, feature_dim=None, reference=None, name="fid", dtype=None):
         super().__init__(name=name, dtype=dtype)
-        self.feature_dim = check_positive_int("feature_dim", feature_dim)
         self.reference = None
         if reference is not None:
             mean, cov = reference
             mean, cov = _check_gaussian(mean, cov, "reference")
-            if mean.shape != (self.feature_dim,):
+            if feature_dim is None:
+                feature_dim = mean.shape[0]
+            if mean.shape != (feature_dim,):
                 raise ValueError(
                     f"reference mean has shape {mean.shape}, expected "
-                    f"({self.feature_dim},). Received: feature_dim={feature_dim}"
+                    f"({feature_dim},). Received: feature_dim={feature_dim}"
                 )
             self.reference = (mean, cov)
-        self.fake = MomentAccumulator(self, "fake", self.feature_dim)
-        self.real = None if reference is not None else MomentAccumulator(
-            self, "real", self.feature_dim
-        )
+        self.feature_dim = None
+        self.fake = self.real = None
+        if feature_dim is not None:
+            self._build(check_positive_int("feature_dim", feature_dim))
+
+    def _build(self, feature_dim):
+        self.feature_dim = feature_dim
+        self.fake = MomentAccumulator(self, "fake", feature_dim)
+        if self.reference is None:
+            self.real = MomentAccumulator(self, "real", feature_dim)
 
     def update_state(self, features, real=False, sample_weight=None):
         """Adds a batch of `(N, D)` features to the real or the fake side."""
+        if self.feature_dim is None:
+            self._build(check_positive_int("feature_dim", tuple(features.shape)[-1]))
         check_update(self, features, self.feature_dim, sample_weight=sample_weight)
         if real:
             if self.real is None:
@@ -191,6 +216,8 @@ class FrechetDistance(keras.metrics.Metric):
             self.fake.update(features)
 
     def result(self):
+        if self.fake is None:
+            raise ValueError("FrechetDistance has no samples yet.")
         n_fake, mean_f, cov_f = self.fake.statistics()
         if self.reference is not None:
             mean_r, cov_r, n_real = *self.reference, np.inf
@@ -205,9 +232,15 @@ class FrechetDistance(keras.metrics.Metric):
         return frechet_distance(mean_r, cov_r, mean_f, cov_f)
 
     def reset_state(self):
-        self.fake.reset()
-        if self.real is not None:
-            self.real.reset()
+        for side in (self.fake, self.real):
+            if side is not None:
+                side.reset()
+
+    def min_samples(self):
+        return 2
+
+    def compute(self, reference, fake):
+        return {"fid": frechet_distance(*reference.gaussian(), *fake.moments)}
 
     def get_config(self):
         ref = None
@@ -215,3 +248,7 @@ class FrechetDistance(keras.metrics.Metric):
             ref = [self.reference[0].tolist(), self.reference[1].tolist()]
         return {"feature_dim": self.feature_dim, "reference": ref, "name": self.name,
                 "dtype": self.dtype}
+
+
+FID = FrechetDistance
+register_alias("FID", FrechetDistance)

@@ -1,12 +1,14 @@
 """Kernel distance (KID): unbiased polynomial-kernel MMD² over random subsets."""
 
-import keras
 import numpy as np
 
+from keras_gan.metrics.feature_buffer import FeatureBufferMetric
+from keras_gan.metrics.quality_metric import Column
+from keras_gan.metrics.quality_metric import register
+from keras_gan.metrics.quality_metric import register_alias
 from keras_gan.validation import as_features
 from keras_gan.validation import check_positive_int
 from keras_gan.validation import check_same_dim
-from keras_gan.metrics.feature_buffer import FeatureBufferMetric
 
 
 def polynomial_kernel(x, y, degree=3, gamma=None, coef0=1.0):
@@ -77,12 +79,18 @@ def kernel_distance(real, fake, num_subsets=100, subset_size=1000, degree=3, gam
     return float(values.mean()), float(values.std())
 
 
-@keras.saving.register_keras_serializable(package="keras_gan")
+@register("kid")
 class KernelDistance(FeatureBufferMetric):
-    """Streaming KID: buffers features (KID has no fixed-size statistics).
+    """KID: unbiased MMD² with a cubic polynomial kernel, over random subsets.
+
+    Bińkowski et al., 2018 (see `kernel_distance`). Streaming, it buffers
+    the features (KID has no fixed-size sufficient statistics). In an
+    `Evaluator` (registered as `"kid"`) the subset size is capped at the
+    sample counts, and it reports the mean and standard deviation over
+    subsets.
 
     Args:
-        feature_dim: D.
+        feature_dim: D (default: from `reference` or the first batch).
         max_samples: buffer capacity per side.
         num_subsets: as in `kernel_distance`.
         subset_size: as in `kernel_distance`.
@@ -92,11 +100,24 @@ class KernelDistance(FeatureBufferMetric):
         seed: as in `kernel_distance`.
         reference: optional `(N, D)` real features fixing the real side.
         name: metric name (default "kid").
+        dtype: Keras metric dtype.
 
-    `result()` returns the mean over subsets; `result_with_std()` both.
+    Returns:
+        `result()`: the mean over subsets (`result_with_std()`: both);
+        `compute`: `{"kid": float, "kid_std": float}`.
+
+    Example:
+        >>> kid = KernelDistance(num_subsets=10, subset_size=100)
+        >>> kid.update_state(real_feats, real=True)
+        >>> kid.update_state(fake_feats)
+        >>> kid.result_with_std()
     """
 
-    def __init__(self, feature_dim, max_samples=10000, num_subsets=100, subset_size=1000,
+    needs = ("features",)
+    columns = (Column("kid", "KID", "lower", ".4f", spread="kid_std"),)
+    order = 20
+
+    def __init__(self, feature_dim=None, max_samples=10000, num_subsets=100, subset_size=1000,
                  degree=3, gamma=None, coef0=1.0, seed=0, reference=None, name="kid",
                  dtype=None):
         super().__init__(feature_dim, max_samples, reference=reference, name=name, dtype=dtype)
@@ -112,8 +133,28 @@ class KernelDistance(FeatureBufferMetric):
     def result(self):
         return self.result_with_std()[0]
 
+    def min_samples(self):
+        return 2
+
+    def compute(self, reference, fake):
+        size = min(self.subset_size, len(fake), len(reference.features))
+        kid, std = kernel_distance(reference.features, fake.features, self.num_subsets, size,
+                                   self.degree, self.gamma, self.coef0, seed=self.seed)
+        return {"kid": kid, "kid_std": std}
+
     def get_config(self):
         config = super().get_config()
         config.update(num_subsets=self.num_subsets, subset_size=self.subset_size,
                       degree=self.degree, gamma=self.gamma, coef0=self.coef0, seed=self.seed)
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if "subsets" in config:  # the Evaluator's former KID class
+            config["num_subsets"] = config.pop("subsets")
+        return cls(**config)
+
+
+KID = KernelDistance
+register_alias("KID", KernelDistance)

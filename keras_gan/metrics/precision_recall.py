@@ -1,12 +1,13 @@
 """Improved precision and recall (Kynkäänniemi et al., 2019)."""
 
-import keras
 import numpy as np
 
+from keras_gan.metrics.feature_buffer import NeighbourMetric
+from keras_gan.metrics.quality_metric import Column
+from keras_gan.metrics.quality_metric import register
 from keras_gan.validation import as_features
 from keras_gan.validation import check_positive_int
 from keras_gan.validation import check_same_dim
-from keras_gan.metrics.feature_buffer import NeighbourMetric
 from keras_gan.metrics.neighbours import ball_statistics
 from keras_gan.metrics.neighbours import knn_radii
 
@@ -50,22 +51,48 @@ def precision_recall(real, fake, k=3, real_radii=None):
     return float(np.mean(stats["fake_in_real"] > 0)), float(np.mean(stats["real_in_fake"]))
 
 
-@keras.saving.register_keras_serializable(package="keras_gan")
+@register("precision_recall")
 class PrecisionRecall(NeighbourMetric):
-    """Streaming precision/recall over buffered features.
+    """Improved precision and recall with k-NN balls (Kynkäänniemi et al., 2019).
+
+    Precision: the share of samples inside some real feature's k-NN ball;
+    recall: the share of real features inside some sample's ball (see
+    `precision_recall`). Streaming, it buffers the features; in an
+    `Evaluator` (registered as `"precision_recall"`) it uses the
+    reference's cached k-NN radii.
 
     Args:
-        feature_dim: D.
-        k: neighbourhood size.
+        feature_dim: D (default: from `reference` or the first batch).
+        k: neighbourhood size (3, as in the paper).
         max_samples: buffer capacity per side.
         reference: optional `(N, D)` real features fixing the real side.
+        name: metric name (default "precision_recall").
+        dtype: Keras metric dtype.
 
-    `result()` returns `{"precision": p, "recall": r}`.
+    Returns:
+        `result()` and `compute`: `{"precision": float, "recall": float}`.
+
+    Example:
+        >>> pr = PrecisionRecall(k=3, reference=real_feats)
+        >>> pr.update_state(fake_feats)
+        >>> pr.result()["precision"]
     """
 
     fn = staticmethod(precision_recall)
     keys = ("precision", "recall")
+    needs = ("features", "radii")
+    columns = (Column("precision", "Precision", "higher", ".3f", headline=True),
+               Column("recall", "Recall", "higher", ".3f", headline=True))
+    order = 40
 
-    def __init__(self, feature_dim, k=3, max_samples=10000, reference=None,
+    def __init__(self, feature_dim=None, k=3, max_samples=10000, reference=None,
                  name="precision_recall", dtype=None):
         super().__init__(feature_dim, k, max_samples, reference, name, dtype)
+
+    def min_samples(self):
+        return self.k + 1
+
+    def compute(self, reference, fake):
+        precision, recall = precision_recall(reference.features, fake.features, self.k,
+                                             real_radii=reference.radii_for(self.k))
+        return {"precision": precision, "recall": recall}

@@ -42,7 +42,7 @@ class AdversarialStep:
     the signature its Keras trainer expects. The host class provides
     `generator`, `discriminator`, `latent_dim`, `loss_fn`, `penalty`,
     `d_steps`, `generator_ema`, `ema_decay`, `ema_warmup`, `seed_generator`,
-    `optimizer` (a `GANOptimizer`), `sample_shape` and the network calls
+    `optimizer` (a `GANOptimizer`), `image_shape` and the network calls
     `_generate(z, labels, training)` / `_discriminate(x, labels, training)`.
     """
 
@@ -85,7 +85,7 @@ class AdversarialStep:
                 "uint8 images with keras_gan.data.to_gan_range(x). "
                 f"Received: x.dtype={dtype}"
             )
-        validation.check_shape(x.shape, self.sample_shape)
+        validation.check_shape(x.shape, self.image_shape)
         return ops.cast(x, self.compute_dtype)
 
     def _noise(self, batch):

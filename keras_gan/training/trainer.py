@@ -156,6 +156,12 @@ class Trainer:
         link(callbacks)
         checkpoints = [c for c in callbacks if isinstance(c, Checkpoint)]
         if not checkpoints:
+            from keras_gan.training.epoch_batches import EpochBatches
+
+            if isinstance(x, EpochBatches):
+                # Its batch order is its own, by (seed, epoch) (image_folder):
+                # Keras must not shuffle the batch indices on top.
+                kwargs["shuffle"] = False
             return super().fit(x, y, *args, **kwargs)
         if len(checkpoints) > 1 or args:
             raise ValueError(
@@ -260,7 +266,7 @@ class Trainer:
     def _check_numpy_batch(self, samples, labels):
         if labels is not None:
             raise ValueError(UNEXPECTED_LABELS + f"{np.shape(labels)}")
-        validation.check_samples(samples, self.sample_shape, self.data_range)
+        validation.check_samples(samples, self.image_shape, self.data_range)
 
     # ----------------------------------------------------------- evaluate
     def evaluate(self, x=None, y=None, *args, **kwargs):

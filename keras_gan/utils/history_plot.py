@@ -4,21 +4,36 @@ import os
 
 from keras_gan.utils.atomic import atomic_path
 
-# Panels: (title, [(log key, legend label)], y label). FID gets a log axis.
-PANELS = (
-    ("Losses", [("d_loss", "D loss"), ("g_loss", "G loss"), ("penalty", "penalty")], "loss"),
-    ("D's mean logits", [("d_real", "on real"), ("d_fake", "on fake")], "logit"),
-    ("Sample quality", [("fid", "FID")], "FID (log scale)"),
+# Training panels: (title, [(log key, legend label)], y label, log axis).
+# After them, one panel per sample-quality `Column` found in the history:
+# every registered metric's columns (keras_gan.metrics) are read, so a new
+# metric logged by an `EvaluationCallback` is plotted with no edit here.
+TRAINING_PANELS = (
+    ("Losses", [("d_loss", "D loss"), ("g_loss", "G loss"), ("penalty", "penalty")], "loss",
+     False),
+    ("D's mean logits", [("d_real", "on real"), ("d_fake", "on fake")], "logit", False),
 )
-PLOTTED = {prefix + key for _, keys, _ in PANELS for key, _ in keys for prefix in ("", "val_")}
+
+
+def _panels():
+    from keras_gan.metrics import all_columns
+
+    quality = tuple(
+        (f"Sample quality: {c.label}", [(c.key, c.label)],
+         c.label + (" (log scale)" if c.log_scale else ""), c.log_scale)
+        for c in all_columns()
+    )
+    return TRAINING_PANELS + quality
 
 
 def save_history_plot(history, path, steps_per_epoch=None, title=None):
     """Writes the training curves of a `fit` history as a PNG.
 
     Panels: D and G losses (and the penalty), D's mean logits on real and
-    fake data, and FID when an `EvaluationCallback` logged it (with `val_`
-    curves from `fit(validation_data=...)` drawn dashed). Uses matplotlib's
+    fake data, and one panel per sample-quality metric an
+    `EvaluationCallback` logged (FID on a log axis; any registered
+    metric's `columns`), with `val_` curves from
+    `fit(validation_data=...)` drawn dashed. Uses matplotlib's
     non-interactive Agg canvas; the file is written atomically.
 
     Args:
@@ -28,7 +43,7 @@ def save_history_plot(history, path, steps_per_epoch=None, title=None):
             dicts, each with the training `"step"` at which its epoch ended.
             The list is exact where epochs differ in length (a last epoch cut
             by `TimeLimit`, a resumed one) and where a key is logged only in
-            some epochs (an `EvaluationCallback` with `every > 1`).
+            some epochs (an `EvaluationCallback` with `epoch_freq > 1`).
         path: the `.png` to write.
         steps_per_epoch: for a `History` or dict, the x axis in training
             steps (epoch `i` ends at step `i * steps_per_epoch`); else epochs.
@@ -47,6 +62,9 @@ def save_history_plot(history, path, steps_per_epoch=None, title=None):
     """
     from matplotlib.figure import Figure
 
+    all_panels = _panels()
+    plotted = {prefix + key for _, keys, _, _ in all_panels for key, _ in keys
+               for prefix in ("", "val_")}
     history = getattr(history, "history", history)
     if isinstance(history, dict):
         scale = steps_per_epoch or 1
@@ -62,20 +80,26 @@ def save_history_plot(history, path, steps_per_epoch=None, title=None):
                     f"Received: history[{i}] with keys={sorted(record)}"
                 )
             for k, v in record.items():
-                if k in PLOTTED:
+                if k in plotted:
                     xs, ys = series.setdefault(k, ([], []))
                     xs.append(int(record["step"]))
                     ys.append(float(v))
         xlabel = "step"
-    panels = [p for p in PANELS if any(k in series or "val_" + k in series for k, _ in p[1])]
+    panels = [p for p in all_panels
+              if any(k in series or "val_" + k in series for k, _ in p[1])]
     if not panels:
+        keys = ", ".join(k for _, pairs, _, _ in all_panels for k, _ in pairs)
         raise ValueError(
-            "Nothing to plot: the history has none of d_loss, g_loss, d_real, d_fake, fid. "
+            f"Nothing to plot: the history has none of {keys}. "
             f"Received: keys={sorted(series)}"
         )
-    fig = Figure(figsize=(4.2 * len(panels), 3.4), dpi=100)
-    axes = fig.subplots(1, len(panels), squeeze=False)[0]
-    for ax, (name, keys, ylabel) in zip(axes, panels):
+    ncols = min(len(panels), 4)
+    nrows = -(-len(panels) // ncols)
+    fig = Figure(figsize=(4.2 * ncols, 3.4 * nrows), dpi=100)
+    axes = list(fig.subplots(nrows, ncols, squeeze=False).ravel())
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    for ax, (name, keys, ylabel, log_scale) in zip(axes, panels):
         for key, label in keys:
             for prefix, style in (("", "-"), ("val_", "--")):
                 xs, values = series.get(prefix + key, ((), ()))
@@ -83,7 +107,7 @@ def save_history_plot(history, path, steps_per_epoch=None, title=None):
                     continue
                 ax.plot(xs, values, style, marker="o" if len(values) < 30 else None,
                         markersize=3, label=("held-out " if prefix else "") + label)
-        if name == "Sample quality":
+        if log_scale:
             ax.set_yscale("log")
         ax.set_title(name)
         ax.set_xlabel(xlabel)

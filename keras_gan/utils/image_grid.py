@@ -6,16 +6,17 @@ import os
 import numpy as np
 
 
-def class_grid_labels(num_classes, n=64):
+def class_grid_labels(num_classes, n_samples=64, **deprecated):
     """`(labels, nrow)` of keras_gan's grid for a class-conditional model.
 
-    One row per class, `round(sqrt(n))` samples in each (10 rows of 8 for
-    `n=64` and 10 classes), the layout of the zoo cards' `samples.png`, of
+    One row per class, `round(sqrt(n_samples))` samples in each (10 rows of
+    8 for `n_samples=64` and 10 classes), the layout of the zoo cards' `samples.png`, of
     `SampleGrid` and of `keras-gan sample`'s PNG grids.
 
     Args:
         num_classes: number of classes (rows).
-        n: the size of the unconditional grid this stands in for.
+        n_samples: the size of the unconditional grid this stands in for
+            (formerly `n`, still accepted, deprecated).
 
     Returns:
         int32 labels `(num_classes * per_row,)` in class order, and
@@ -25,7 +26,13 @@ def class_grid_labels(num_classes, n=64):
         >>> labels, nrow = class_grid_labels(10, 64)
         >>> save_image_grid(G.generate(labels=labels, seed=0), "grid.png", nrow=nrow)
     """
-    per_row = max(1, int(round(math.sqrt(n))))
+    from keras_gan.utils.deprecation import check_no_unknown
+    from keras_gan.utils.deprecation import renamed_arguments
+
+    n_samples = renamed_arguments("class_grid_labels", {"n": "n_samples"}, deprecated,
+                                  dict(n_samples=n_samples), dict(n_samples=64))["n_samples"]
+    check_no_unknown("class_grid_labels", deprecated)
+    per_row = max(1, int(round(math.sqrt(n_samples))))
     labels = np.repeat(np.arange(int(num_classes)), per_row).astype("int32")
     return labels, per_row
 

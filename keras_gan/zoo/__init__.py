@@ -4,6 +4,7 @@
     >>> images = G.generate(16, seed=0)               # numpy, in [-1, 1]
     >>> keras_gan.zoo.save_folder(gan, "my-gan")      # config, weights, card, grid
     >>> keras_gan.zoo.publish(gan, "me/my-gan")       # upload with huggingface_hub
+    >>> keras_gan.zoo.release(["mnist-dcgan"])        # maintainers: publish, re-pin the zoo
 """
 
 from keras_gan.zoo.hub_folder import load_folder
@@ -12,3 +13,4 @@ from keras_gan.zoo.load import list_models
 from keras_gan.zoo.load import load
 from keras_gan.zoo.model_card import model_card
 from keras_gan.zoo.publish import publish
+from keras_gan.zoo.release import release

@@ -93,10 +93,19 @@ def save_folder(model, folder, card=None, grid=True, use_ema=None, metadata=None
     return generator
 
 
-def save_sample_grid(generator, path, n=64, seed=0, scale=2):
-    """An 8x8 grid of samples, or one row of 8 per class (conditional generators)."""
+def save_sample_grid(generator, path, n_samples=64, seed=0, scale=2, **deprecated):
+    """An 8x8 grid of samples, or one row of 8 per class (conditional generators).
+
+    `n_samples` was formerly `n` (still accepted, deprecated).
+    """
+    from keras_gan.utils.deprecation import check_no_unknown
+    from keras_gan.utils.deprecation import renamed_arguments
     from keras_gan.utils.image_grid import class_grid_labels
     from keras_gan.utils.image_grid import save_image_grid
+
+    n = renamed_arguments("save_sample_grid", {"n": "n_samples"}, deprecated,
+                          dict(n_samples=n_samples), dict(n_samples=64))["n_samples"]
+    check_no_unknown("save_sample_grid", deprecated)
 
     if generator.conditional:
         labels, nrow = class_grid_labels(generator.num_classes, n)

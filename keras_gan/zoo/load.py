@@ -4,6 +4,7 @@ import os
 
 from keras_gan.zoo import hub_folder
 from keras_gan.zoo.presets import get_preset
+from keras_gan.zoo.presets import not_published_message
 from keras_gan.zoo.presets import presets
 
 HF_PREFIX = "hf://"
@@ -124,7 +125,10 @@ def load(name_or_handle, revision=None, cache_dir=None, force_download=False, lo
     a Hub handle (`"hf://owner/repo"` or `"hf://owner/repo@revision"`) or a
     local folder written by `keras_gan.zoo.save_folder`. Downloads go through
     `huggingface_hub` (its cache, `HF_ENDPOINT`, `HF_HOME` and
-    `HF_HUB_OFFLINE` apply). Zoo names are pinned to a commit and every file
+    `HF_HUB_OFFLINE` apply). A zoo name loads only once its entry is
+    published (`"published": true` in `presets.json`, written by `keras-gan
+    zoo release`); before that it raises `ZooNotPublishedError` naming what
+    works instead. Zoo names are pinned to a commit and every file
     is checked against the sha256 recorded in keras_gan before anything is
     built; a mismatch raises `ZooIntegrityError` and loads nothing. A
     second load of a pinned model is served from the cache without a network
@@ -174,6 +178,10 @@ def load(name_or_handle, revision=None, cache_dir=None, force_download=False, lo
         raise FileNotFoundError(f"No such folder. Received: name_or_handle={handle!r}")
     else:
         entry = get_preset(handle)
+        if entry.get("published") is not True:
+            from keras_gan.errors import ZooNotPublishedError
+
+            raise ZooNotPublishedError(not_published_message(handle, entry))
         repo_id = entry["repo_id"]
         pinned = entry["revision"]
         digests = entry["files"] if revision in (None, pinned) else None
@@ -197,8 +205,11 @@ def list_models():
 
     Returns:
         A list of dicts with `name`, `description`, `conditional`, `repo_id`,
-        `revision` and `metrics` (FID, KID, precision, recall, ... at 10k
-        samples with keras_gan's MNIST classifier).
+        `revision`, `published` (whether `repo_id@revision` is on the Hub:
+        only published models load by name), `revision_source` (`"hub"`, or
+        `"local-stand-in"` for an id computed for the tests' Hub stand-in)
+        and `metrics` (FID, KID, precision, recall, ... at 10k samples with
+        keras_gan's MNIST classifier).
 
     Example:
         >>> for m in keras_gan.zoo.list_models():
@@ -212,6 +223,8 @@ def list_models():
             "conditional": entry["conditional"],
             "repo_id": entry["repo_id"],
             "revision": entry["revision"],
+            "published": entry.get("published") is True,
+            "revision_source": entry.get("revision_source", "unknown"),
             "metrics": dict(entry.get("metrics", {})),
         })
     return out

@@ -36,7 +36,7 @@ def card_data(name, conditional, metrics=None, license="apache-2.0", tags=()):
     from huggingface_hub import EvalResult
     from huggingface_hub import ModelCardData
 
-    from keras_gan.evaluation.metric_collection import columns_for
+    from keras_gan.metrics import columns_for
 
     all_tags = ["keras-gan", "keras", "gan", "image-generation", "mnist"]
     all_tags += ["class-conditional"] if conditional else []
@@ -138,7 +138,7 @@ def model_card(generator, name, description="", training=None, metrics=None, rep
                   f"extractor (weights sha256 `{metrics.get('extractor_sha256', '?')}…`), "
                   "computed with `keras_gan.evaluation.Evaluator`.", "",
                   "| Metric | Value |", "|---|---:|"]
-        from keras_gan.evaluation.metric_collection import columns_for
+        from keras_gan.metrics import columns_for
 
         for column in columns_for(metrics):
             label = f"{column.label} {column.arrow}".strip()

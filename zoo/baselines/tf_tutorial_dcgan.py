@@ -1,6 +1,6 @@
 """Baseline: the DCGAN of tensorflow.org's MNIST tutorial, in plain TensorFlow.
 
-    python zoo/baselines/tf_tutorial_dcgan.py --epochs 5 --data ../shared/data/mnist.npz
+    python -m zoo.baselines.tf_tutorial_dcgan --epochs 5 --data ../shared/data/mnist.npz
 
 Same set-up as https://www.tensorflow.org/tutorials/generative/dcgan:
 pixels scaled to [-1, 1], shuffle buffer 60,000, batch 256, noise size 100,
@@ -17,8 +17,9 @@ classifier against the MNIST test digits) and the numbers written to
 import argparse
 import json
 import os
-import sys
 import time
+
+from keras_gan.utils.environment import configure_environment
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -88,8 +89,7 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--work", default=os.path.join(HERE, "work"))
     args = p.parse_args(argv)
-    os.environ["KERAS_BACKEND"] = "tensorflow"
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    configure_environment("tensorflow")
     import numpy as np
     import tensorflow as tf
 
@@ -109,7 +109,6 @@ def main(argv=None):
     os.makedirs(args.work, exist_ok=True)
     G.save(os.path.join(args.work, f"tf_tutorial_generator-{args.epochs}ep.keras"))
 
-    sys.path.insert(0, ROOT)
     from keras_gan.evaluation import Evaluator
     from keras_gan.utils.image_grid import save_image_grid
 
@@ -117,10 +116,13 @@ def main(argv=None):
     z = np.random.default_rng(0).standard_normal((64, 100)).astype("float32")
     save_image_grid(G(z, training=False).numpy(), os.path.join(HERE, f"tf_tutorial_dcgan-{args.epochs}ep.png"),
                     nrow=8, scale=2)
-    record = {"epochs": args.epochs, "steps": steps, "batch_size": 256, "wall_seconds": round(wall, 1),
-              "metrics": scores}
-    with open(os.path.join(HERE, f"tf_tutorial_dcgan-{args.epochs}ep.json"), "w") as f:
-        json.dump(record, f, indent=1)
+    from keras_gan.utils.run_record import write_run_record
+
+    record = write_run_record(
+        os.path.join(HERE, f"tf_tutorial_dcgan-{args.epochs}ep.json"), steps=steps,
+        timing={"seconds": round(wall, 1), "runs": 1}, metrics=scores,
+        config={"model": "tensorflow.org tutorial DCGAN", "epochs": args.epochs,
+                "batch_size": 256})
     print(json.dumps(record, indent=1))
 
 

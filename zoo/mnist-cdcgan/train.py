@@ -1,6 +1,6 @@
 """Recipe: the `mnist-cdcgan` zoo generator (class-conditional DCGAN on MNIST).
 
-    python zoo/mnist-cdcgan/train.py --data ../shared/data/mnist.npz
+    python -m zoo.train mnist-cdcgan --data ../shared/data/mnist.npz  # from the repository root
 
 keras_gan's `cdcgan` recipe: the `dcgan` recipe made class-conditional. G
 concatenates a label embedding to the noise and gives every batch
@@ -16,12 +16,7 @@ checkpoint in `work/checkpoints`; rerun with a changed setting, e.g.
 `--set optimizer.g_lr=2e-4 --set optimizer.d_lr=2e-4`, and it resumes there.
 """
 
-import os
-import sys
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
-from recipe import main  # noqa: E402
+from zoo.recipe import main
 
 RECIPE = {
     "name": "mnist-cdcgan",

@@ -1,6 +1,6 @@
 """Recipe: trains keras_gan's MNIST feature extractor (the `mnist_classifier`).
 
-    KERAS_BACKEND=tensorflow python zoo/mnist-classifier/train.py \
+    KERAS_BACKEND=tensorflow python -m zoo.train mnist-classifier \
         --data ../shared/data/mnist.npz --out keras_gan/extractors/weights
 
 Trains `keras_gan.extractors.mnist_classifier_model()` on the 60,000 MNIST
@@ -15,13 +15,14 @@ clean, hazy and noisy test digits and writes
 import argparse
 import json
 import os
-import sys
 import time
 
 import numpy as np
 
+from keras_gan.utils.environment import configure_environment
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", ".."))
+configure_environment()  # KERAS_BACKEND as set; before Keras is imported
 
 import keras  # noqa: E402
 from keras import layers  # noqa: E402

@@ -1,6 +1,6 @@
 """Recipe: the `mnist-dcgan` zoo generator (unconditional DCGAN on MNIST).
 
-    python zoo/mnist-dcgan/train.py --data ../shared/data/mnist.npz
+    python -m zoo.train mnist-dcgan --data ../shared/data/mnist.npz  # from the repository root
 
 keras_gan's `dcgan` recipe (`keras_gan.models.recipes`): a lean DCGAN (G
 with a stride-1 and two stride-2 transposed convolutions, D with 4x4
@@ -13,12 +13,7 @@ checkpoint in `work/checkpoints`; rerun with a changed setting, e.g.
 `--set optimizer.g_lr=2e-4 --set optimizer.d_lr=2e-4`, and it resumes there.
 """
 
-import os
-import sys
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
-from recipe import main  # noqa: E402
+from zoo.recipe import main
 
 RECIPE = {
     "name": "mnist-dcgan",

@@ -1,6 +1,6 @@
 """Recipe: the `mnist-wgan-gp` zoo generator (Wasserstein GAN with gradient penalty on MNIST).
 
-    python zoo/mnist-wgan-gp/train.py --data ../shared/data/mnist.npz
+    python -m zoo.train mnist-wgan-gp --data ../shared/data/mnist.npz  # from the repository root
 
 keras_gan's `wgan-gp` recipe: the lean DCGAN of the `dcgan` recipe with D as
 the critic (no sigmoid, no batch normalization), trained with the Wasserstein
@@ -12,12 +12,7 @@ checkpoint in `work/checkpoints`; rerun with a changed setting, e.g.
 `--set penalty.args.weight=20`, and it resumes there.
 """
 
-import os
-import sys
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
-from recipe import main  # noqa: E402
+from zoo.recipe import main
 
 RECIPE = {
     "name": "mnist-wgan-gp",

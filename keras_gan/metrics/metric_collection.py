@@ -1,8 +1,7 @@
 """`MetricCollection`: the metrics an `Evaluator` computes, as one object."""
 
-from keras_gan.evaluation import quality  # noqa: F401 (registers the bundled metrics)
-from keras_gan.evaluation.quality_metric import get
-from keras_gan.evaluation.quality_metric import quality_metric
+from keras_gan.metrics.quality_metric import get
+from keras_gan.metrics.quality_metric import quality_metric
 
 
 def available():
@@ -18,7 +17,7 @@ class MetricCollection:
     `min_samples`) and how their numbers are shown (`columns`), and merges
     their results. The `Evaluator`, `keras-gan evaluate`'s table, the
     `EvaluationCallback`'s logs and the zoo's model cards all read it, so a
-    new metric is one file in `keras_gan/evaluation/quality/` (and its test).
+    new metric is one file in `keras_gan/metrics/` (and its test).
 
     Args:
         metrics: registered names, `QualityMetric` instances or configs
@@ -76,10 +75,42 @@ class MetricCollection:
         return {"metrics": [keras.saving.serialize_keras_object(m) for m in self.metrics]}
 
 
-def columns_for(result):
+def all_columns():
+    """Every registered metric's `Column`s, in table order."""
+    return [c for name in available() for c in quality_metric.get_class(name).columns]
+
+
+def columns_for(result, headline=False):
     """The registered metrics' `Column`s whose keys are in `result`, in table order.
 
-    For code that only has a result dict (model cards, zoo tables).
+    For code that only has a result dict or logs (model cards, zoo tables,
+    history plots, run records).
+
+    Args:
+        result: a dict of metric values (e.g. an `Evaluator` result, a
+            model card's metrics, `fit` logs).
+        headline: only the columns marked `headline` (the short tables).
+
+    Returns:
+        list of `Column`.
+
+    Example:
+        >>> columns_for({"fid": 1.0, "loss": 2.0})[0].label
+        'FID'
     """
-    cols = [c for name in available() for c in quality_metric.get_class(name).columns]
-    return [c for c in cols if result.get(c.key) is not None]
+    return [c for c in all_columns()
+            if result.get(c.key) is not None and (c.headline or not headline)]
+
+
+def metric_values(result):
+    """The metric values in `result` (each column and its spread), as floats.
+
+    For run records and checkpoint scores: what the registered metrics
+    reported, whatever they are, without a hand-kept list of keys.
+    """
+    out = {}
+    for column in columns_for(result):
+        for key in (column.key, column.spread):
+            if key is not None and result.get(key) is not None:
+                out[key] = float(result[key])
+    return out

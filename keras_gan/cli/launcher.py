@@ -1,33 +1,21 @@
-"""Launcher of the `keras-gan` command.
+"""Launcher of the `keras-gan` command (`[project.scripts]` in pyproject.toml).
 
-It lives outside the `keras_gan` package on purpose: importing `keras_gan`
-imports Keras, and `--backend` must set `KERAS_BACKEND` before that. For
-`--help`, `-h` and `--version` it never imports Keras or a backend: the
-argument parsers in `keras_gan/cli/` import only the standard library (and
-NumPy), and are loaded without running `keras_gan/__init__.py`.
+`--backend` must set `KERAS_BACKEND` before Keras is imported: this module
+and `keras_gan/__init__.py` (whose names load on first access) import only
+the standard library, and `configure_environment` runs before anything that
+imports Keras. For `--help`, `-h` and `--version` it never imports Keras or
+a backend: the argument parsers in `keras_gan/cli/` import only the
+standard library (and NumPy).
 """
 
 import contextlib
-import importlib
-import importlib.util
 import os
 import re
 import sys
 import threading
-import types
 
-BACKENDS = ("tensorflow", "jax", "torch")
-QUICK = ("-h", "--help", "--version")
-
-
-def version():
-    """keras_gan's version, read from keras_gan/version.py without importing the package."""
-    spec = importlib.util.find_spec("keras_gan")
-    path = os.path.join(list(spec.submodule_search_locations)[0], "version.py")
-    namespace = {}
-    with open(path) as f:
-        exec(compile(f.read(), path, "exec"), namespace)
-    return namespace["__version__"]
+from keras_gan.utils.environment import configure_environment
+from keras_gan.version import __version__
 
 
 # Start-up lines TensorFlow's C++ runtime writes straight to file descriptor 2
@@ -93,25 +81,6 @@ def _filtered_stderr():
         thread.join(timeout=5)
 
 
-def _parse_only(argv):
-    """Runs `keras_gan.cli.main.main(argv)` for help output, without `keras_gan/__init__.py`."""
-    if "keras_gan" in sys.modules:  # already imported for real: use it
-        from keras_gan.cli.main import main as run
-
-        return run(argv)
-    spec = importlib.util.find_spec("keras_gan")
-    stub = types.ModuleType("keras_gan")
-    stub.__path__ = list(spec.submodule_search_locations)
-    saved = dict(sys.modules)
-    sys.modules["keras_gan"] = stub
-    try:
-        return importlib.import_module("keras_gan.cli.main").main(argv)
-    finally:  # the stub and what it loaded must not outlive the parse
-        for name in [n for n in sys.modules if n == "keras_gan" or n.startswith("keras_gan.")]:
-            if name not in saved:
-                del sys.modules[name]
-
-
 def _peek_backend(argv):
     for i, arg in enumerate(argv):
         if arg == "--backend" and i + 1 < len(argv):
@@ -124,28 +93,22 @@ def _peek_backend(argv):
 def main(argv=None):
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--version" in argv:
-        print(f"keras-gan {version()}")
+        print(f"keras-gan {__version__}")
         return 0
     if not argv or any(a in ("-h", "--help") for a in argv):
         try:
-            return _parse_only(argv)
+            from keras_gan.cli.main import main as run
+
+            return run(argv)
         except SystemExit as e:  # argparse printed the help (or a usage error)
             return e.code if isinstance(e.code, int) else 0
     backend = _peek_backend(argv)
-    if backend is not None:
-        if backend not in BACKENDS:
-            print(f"keras-gan: error: unknown backend. Valid: {', '.join(BACKENDS)}. "
-                  f"Received: --backend={backend}", file=sys.stderr)
-            return 2
-        if "keras" in sys.modules and os.environ.get("KERAS_BACKEND") != backend:
-            print(f"keras-gan: error: Keras is already imported with another backend. "
-                  f"Received: --backend={backend}", file=sys.stderr)
-            return 2
-        os.environ["KERAS_BACKEND"] = backend
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    # oneDNN kernels on every x86 CPU, not only AVX-512 VNNI ones
-    # (docs/design.md, "TensorFlow's oneDNN switch"); set 0 to opt out.
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+    try:
+        configure_environment(backend)
+    except (ValueError, RuntimeError) as e:  # a bad --backend, or Keras already on another
+        message = str(e).replace(f"Received: backend={backend!r}", f"Received: --backend={backend}")
+        print(f"keras-gan: error: {message}", file=sys.stderr)
+        return 2
     with _filtered_stderr():
         from keras_gan.cli.main import main as run
 

@@ -1,0 +1,1 @@
+"""Baselines the zoo recipes are compared with (`python -m zoo.baselines.tf_tutorial_dcgan`)."""
