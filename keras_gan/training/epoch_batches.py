@@ -28,11 +28,13 @@ class EpochBatches(keras.utils.PyDataset):
             to `fit`. Keras then keeps one iterator for the whole run. On
             TensorFlow this avoids a stall at the first step of each new
             epoch (up to a minute for a GAN on full MNIST; docs/design.md).
+        workers: threads preparing batches ahead (`keras.utils.PyDataset`).
     """
 
     def __init__(self, x, y=None, batch_size=32, shuffle=True, seed=0, first_epoch=0,
-                 start_batch=0, repeat=False):
-        super().__init__()
+                 start_batch=0, repeat=False, workers=1):
+        super().__init__(workers=workers)
+        self.workers_count = workers
         self.repeat = bool(repeat)
         self.x, self.y = x, y
         self.batch_size = int(batch_size)
@@ -50,6 +52,11 @@ class EpochBatches(keras.utils.PyDataset):
         self._begun = False
         self._order = None
         self._order_epoch = None
+
+    def resumed(self, first_epoch, start_batch):
+        """The same data and order, as one endless stream from `(first_epoch, start_batch)`."""
+        return EpochBatches(self.x, self.y, self.batch_size, self.shuffle, self.seed,
+                            first_epoch, start_batch, repeat=True, workers=self.workers_count)
 
     @property
     def num_batches(self):

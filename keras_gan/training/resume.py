@@ -72,6 +72,22 @@ def fit_with_checkpoint(gan, fit, checkpoint, x, y=None, batch_size=None, epochs
             # One endless stream per fit call (Keras keeps its iterator):
             # the batch order is a function of (seed, epoch, batch) alone.
             return EpochBatches(x, y, batch_size, shuffle, seed, first, start, repeat=True)
+    elif isinstance(x, EpochBatches):  # e.g. keras_gan.data.image_folder
+        if y is not None:
+            raise ValueError("The dataset carries its own labels. Received: y is not None")
+        per_epoch = x.batches_per_epoch
+        if state and (state.get("batches_per_epoch") not in (None, per_epoch)
+                      or state.get("seed") != x.seed):
+            raise ValueError(
+                f"The checkpoint in {state['path']} was written for another data "
+                f"layout ({state.get('batches_per_epoch')} batches per epoch, seed "
+                f"{state.get('seed')}). Received: {per_epoch} batches per epoch, seed {x.seed}"
+            )
+        checkpoint.dataset_seed = x.seed  # recorded with each checkpoint
+
+        def make(first, start):
+            # Its order is a function of (its seed, epoch, batch): resume there.
+            return x.resumed(first, start)
     elif isinstance(x, keras.utils.PyDataset):
         if y is not None:
             raise ValueError("A PyDataset carries its own labels. Received: y is not None")
