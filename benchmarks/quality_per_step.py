@@ -62,7 +62,6 @@ def main(argv=None):
     args = parse_args(argv)
     configure_environment(os.environ.get("KERAS_BACKEND", "tensorflow"))
     import keras
-    import numpy as np
 
     if args.threads and keras.backend.backend() == "tensorflow":
         import tensorflow as tf
@@ -89,9 +88,9 @@ def main(argv=None):
         if state is None:
             raise SystemExit(f"--init-from: no checkpoint in {args.init_from!r}")
         first = int(state["step"])
-    with np.load(args.data) as f:
-        images = keras_gan.data.to_gan_range(f["x_train"])
-        labels = f["y_train"].astype("int32") if conditional else None
+    x, y, _ = keras_gan.data.load_mnist(args.data, split="train", allow_sample=False)
+    images = keras_gan.data.to_gan_range(x)
+    labels = y.astype("int32") if conditional else None
     stream = keras_gan.training.EpochBatches(images, labels, batch_size=recipe["batch_size"],
                                              seed=args.seed, repeat=True)
     evaluator = Evaluator("mnist-test", data_path=args.data)

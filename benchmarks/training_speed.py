@@ -136,8 +136,8 @@ def child_keras_gan(cfg, steps, blocks):
                 marks[batch] = time.perf_counter()
 
     if cfg["data"] == "mnist":
-        with np.load(cfg["mnist"]) as f:
-            x = keras_gan.data.to_gan_range(f["x_train"])
+        x = keras_gan.data.to_gan_range(
+            keras_gan.data.load_mnist(cfg["mnist"], split="train", allow_sample=False)[0])
         gan.fit(x, batch_size=128, steps_per_epoch=total, epochs=1, shuffle=True,
                 callbacks=[Clock()], verbose=0)
     else:

@@ -91,13 +91,12 @@ def build_gan(recipe, n_images=60000, epochs=None):
 
 def train(recipe, args):
     import keras
-    import numpy as np
 
     import keras_gan
 
     keras.utils.set_random_seed(recipe["seed"])
-    with np.load(args.data) as f:
-        x, y = f["x_train"], f["y_train"].astype("int32")
+    x, y, _ = keras_gan.data.load_mnist(args.data, split="train", allow_sample=False)
+    y = y.astype("int32")
     images = keras_gan.data.to_gan_range(x)
     gan = build_gan(recipe, len(images), args.epochs)
     os.makedirs(args.work, exist_ok=True)

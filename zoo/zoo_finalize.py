@@ -111,8 +111,10 @@ def finalize(recipe, args):
         # shares (docs/benchmarks.md, the cdcgan section).
         from keras_gan.evaluation import labels_in_shares
 
-        with np.load(args.data) as f:
-            labels = labels_in_shares(10000, f["y_train"], G.num_classes)
+        from keras_gan.data import load_mnist
+
+        _, y_train, _ = load_mnist(args.data, split="train", allow_sample=False)
+        labels = labels_in_shares(10000, y_train, G.num_classes)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             shares = evaluator.score_generator(G, 10000, seed=0, labels=labels)

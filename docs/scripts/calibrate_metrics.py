@@ -68,8 +68,9 @@ def main():
     p.add_argument("--write", action="store_true", help="update docs/evaluation.md")
     p.add_argument("--cache-dir", default=None)
     args = p.parse_args()
-    with np.load(args.data) as f:
-        x_train, y_train = f["x_train"], f["y_train"]
+    from keras_gan.data import load_mnist
+
+    x_train, y_train, _ = load_mnist(args.data, split="train", allow_sample=False)
     evaluator = Evaluator("mnist-test", data_path=args.data, cache_dir=args.cache_dir)
     rows = []
     for name, images in cases(x_train, y_train):

@@ -191,8 +191,9 @@ def write_real_grid(data):
     from keras_gan.data import to_gan_range
     from keras_gan.utils.image_grid import save_image_grid
 
-    with np.load(data) as f:
-        x = f["x_test"]
+    from keras_gan.data import load_mnist
+
+    x = load_mnist(data, split="test", allow_sample=False)[0]
     pick = np.random.default_rng(0).choice(len(x), 64, replace=False)
     save_image_grid(to_gan_range(x[pick]), os.path.join(IMAGES, REAL), nrow=8, scale=2)
 

@@ -154,11 +154,14 @@ def main():
     args = p.parse_args()
 
     keras.utils.set_random_seed(args.seed)
-    with np.load(args.data) as f:
-        x_train = f["x_train"].astype("float32")[..., None] / 255.0
-        y_train = f["y_train"].astype("int32")
-        x_test = f["x_test"].astype("float32")[..., None] / 255.0
-        y_test = f["y_test"].astype("int32")
+    from keras_gan.data import load_mnist
+
+    x_train, y_train, _ = load_mnist(args.data, split="train", allow_sample=False)
+    x_test, y_test, _ = load_mnist(args.data, split="test", allow_sample=False)
+    x_train = x_train.astype("float32")[..., None] / 255.0
+    y_train = y_train.astype("int32")
+    x_test = x_test.astype("float32")[..., None] / 255.0
+    y_test = y_test.astype("int32")
 
     classifier = mnist_classifier_model()
     weights_path = os.path.join(args.out, "mnist_classifier.weights.h5")
