@@ -73,7 +73,7 @@ from keras_gan.data import mnist as mnist_module
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GUIDES_DIR = os.path.join(ROOT, "docs", "guides")
 GUIDES = ("dcgan", "wgan_gp", "conditional", "evaluating", "zoo", "resuming", "backends",
-          "multi_device")
+          "multi_device", "own_images")
 # Guides without Python code (nothing there may pretend to run).
 TEXT_ONLY = ("multi_device",)
 N_DIGITS = 128
@@ -300,7 +300,22 @@ def check_backends(ns, out):
     assert ns["gan"].run_eagerly
 
 
+def check_own_images(ns, out):
+    assert ns["data"].image_shape == (32, 32, 3) and len(ns["data"].images) == N_DIGITS
+    assert ns["data"].labels is None
+    assert len(os.listdir(out / "my_images")) == len(set(ns["digits"].tolist()))
+    assert (out / "outputs" / "own" / "samples.png").stat().st_size > 0
+    assert (out / "outputs" / "own" / "grids" / "epoch_001.png").stat().st_size > 0
+    exported = keras.saving.load_model(out / "outputs" / "own" / "generator.keras")
+    assert tuple(exported.output_shape) == (None, 32, 32, 3)
+    scores = ns["scores"]
+    assert scores["extractor"] == "colour_mnist_classifier" and scores["n_samples"] == 500
+    for key in ("fid", "precision", "recall"):
+        assert np.isfinite(scores[key]), key
+
+
 CHECKS = {
+    "own_images": check_own_images,
     "dcgan": check_dcgan,
     "wgan_gp": check_wgan_gp,
     "conditional": check_conditional,

@@ -61,14 +61,15 @@ def add_parser(sub):
     p.add_argument("-q", "--quiet", action="store_true",
                    help="no progress bars or status lines (stderr)")
     p.add_argument("--reference", default="mnist-test",
-                   help="mnist-test, mnist-train, or an .npz/.npy of real images "
-                        "(default: mnist-test)")
+                   help="mnist-test, mnist-train, colour-mnist32-test, colour-mnist32-train, "
+                        "or an .npz/.npy or folder of real images (default: mnist-test)")
     p.add_argument("--mnist", metavar="MNIST_NPZ",
                    help="path of mnist.npz for the MNIST references (default: "
                         "$KERAS_GAN_MNIST, Keras' cache, else download)")
     add_deprecated_flag(p, "--data", "--mnist", dest="mnist", metavar="MNIST_NPZ")
     p.add_argument("--extractor", default="mnist_classifier",
-                   help="feature extractor: mnist_classifier or inception_v3")
+                   help="feature extractor: mnist_classifier, colour_mnist_classifier or "
+                        "inception_v3")
     p.add_argument("--metrics", default=None,
                    help="comma-separated subset of the registered metrics ("
                         + ", ".join(bundled_metric_names()) + "; default: all)")

@@ -12,7 +12,7 @@ from keras_gan.metrics.neighbours import knn_radii
 
 FORMAT_VERSION = 1
 DEFAULT_KS = (3, 5)
-NAMED_DATASETS = ("mnist-train", "mnist-test")
+NAMED_DATASETS = ("mnist-train", "mnist-test", "colour-mnist32-train", "colour-mnist32-test")
 
 
 def default_cache_dir():
@@ -162,11 +162,16 @@ def compute_reference_statistics(images, extractor="mnist_classifier", dataset="
 
 
 def _load_named(name, data_path, allow_sample):
+    from keras_gan.data.colour_mnist import colour_mnist
     from keras_gan.data.mnist import load_mnist
 
-    split = name.split("-", 1)[1]
+    base, split = name.rsplit("-", 1)
     try:
         x, _, source = load_mnist(data_path, split=split, allow_sample=allow_sample)
+        if base == "colour-mnist32":  # built from MNIST, colour seed 0 (train) / 1 (test)
+            x = colour_mnist(x, image_size=32, seed={"train": 0, "test": 1}[split])["images"]
+            if source == "bundled-sample":
+                return x, "colour-mnist32-sample-" + split
     except FileNotFoundError as e:
         raise FileNotFoundError(
             f"Cannot build the {name!r} reference: {e} Pass the path of "
@@ -181,7 +186,9 @@ def load_reference_statistics(reference="mnist-test", extractor="mnist_classifie
     """Reference statistics from a name, images or a file, cached on disk.
 
     Args:
-        reference: `"mnist-test"` / `"mnist-train"`, a path to an `.npz`
+        reference: `"mnist-test"` / `"mnist-train"`, `"colour-mnist32-test"` /
+            `"colour-mnist32-train"` (Colour MNIST 32, built from MNIST with
+            `keras_gan.data.colour_mnist`), a path to an `.npz`
             (reference statistics written by `ReferenceStatistics.save`, or
             images under `x`/`images`/the first key) or `.npy` of real
             images, an image array, or a `ReferenceStatistics` (returned
@@ -207,7 +214,7 @@ def load_reference_statistics(reference="mnist-test", extractor="mnist_classifie
     elif isinstance(reference, str):
         if not os.path.exists(reference):
             raise FileNotFoundError(
-                "reference must be 'mnist-train', 'mnist-test' or an existing "
+                f"reference must be one of {', '.join(NAMED_DATASETS)} or an existing "
                 f".npz/.npy file. Received: reference={reference!r}"
             )
         from keras_gan.evaluation.sample_io import load_images

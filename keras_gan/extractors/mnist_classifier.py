@@ -41,6 +41,23 @@ def mnist_classifier_model(num_classes=11, name="mnist_classifier"):
         [(None, 128), (None, 11)]
     """
     inputs = keras.Input((28, 28, 1), name="images")
+    features, x = classifier_trunk(inputs)
+    logits = layers.Dense(num_classes, name="logits")(x)
+    return keras.Model(inputs, {"features": features, "logits": logits}, name=name)
+
+
+def classifier_trunk(inputs):
+    """The extractors' shared body: four 3x3 convolutions, then the 128-d feature layer.
+
+    `Conv(32) -> pool -> Conv(64) -> Conv(64) -> pool -> Conv(128) -> pool ->
+    Dense(128)`, each convolution with BatchNormalization and ReLU; layer
+    names `conv0..3`, `bn0..3`, `pool0/2/3`, `features` (the weight files
+    depend on them).
+
+    Returns:
+        `(features, hidden)`: the feature layer's pre-activations, and
+        `Dropout(0.4)(ReLU(features))` for the classification head.
+    """
     x = inputs
     for i, filters in enumerate((32, 64, 64, 128)):
         x = layers.Conv2D(filters, 3, padding="same", use_bias=False, name=f"conv{i}")(x)
@@ -50,10 +67,7 @@ def mnist_classifier_model(num_classes=11, name="mnist_classifier"):
             x = layers.MaxPooling2D(name=f"pool{i}")(x)
     x = layers.Flatten()(x)
     features = layers.Dense(128, name="features")(x)
-    x = layers.ReLU()(features)
-    x = layers.Dropout(0.4)(x)
-    logits = layers.Dense(num_classes, name="logits")(x)
-    return keras.Model(inputs, {"features": features, "logits": logits}, name=name)
+    return features, layers.Dropout(0.4)(layers.ReLU()(features))
 
 
 class MNISTClassifier(FeatureExtractor):
