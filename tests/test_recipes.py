@@ -8,32 +8,32 @@ import keras_gan
 from keras_gan.models import recipes
 
 
-def test_every_recipe_builds_and_trains_two_steps():
+@pytest.mark.parametrize("name", recipes.available())  # one test each: both workers share them
+def test_every_recipe_builds_and_trains_two_steps(name):
     x = np.random.default_rng(0).uniform(-1, 1, (8, 28, 28, 1)).astype("float32")
     y = np.arange(8, dtype="int32") % 10
-    for name in recipes.available():
-        recipe = recipes.get_recipe(name)
-        conditional = recipe.get("conditional", False)
-        gan = recipes.build_gan(name, num_classes=10 if conditional else None, seed=0,
-                                total_steps=2)
-        assert isinstance(gan, keras_gan.ConditionalGAN if conditional else keras_gan.GAN)
-        assert gan.latent_dim == recipe["latent_dim"]
-        assert gan.ema_decay == recipe["ema_decay"]
-        assert gan.d_steps == recipe.get("d_steps", 1)
-        assert type(gan.loss_fn).registry_name == recipe["loss"]
-        if recipe["penalty"] is None:
-            assert gan.penalty is None
-        else:
-            assert type(gan.penalty).registry_name == recipe["penalty"]["name"]
-            for key, value in recipe["penalty"]["args"].items():
-                assert getattr(gan.penalty, key) == value, (name, key)
-        opt = recipe["optimizer"]
-        for optimizer, lr in ((gan.generator_optimizer, opt["g_lr"]),
-                              (gan.discriminator_optimizer, opt["d_lr"])):
-            assert float(keras.ops.convert_to_numpy(optimizer.learning_rate)) == pytest.approx(lr)
-            assert optimizer.beta_1 == opt["beta_1"] and optimizer.beta_2 == opt["beta_2"]
-        history = gan.fit(x, y if conditional else None, batch_size=4, epochs=1, verbose=0)
-        assert all(np.isfinite(v[-1]) for v in history.history.values()), name
+    recipe = recipes.get_recipe(name)
+    conditional = recipe.get("conditional", False)
+    gan = recipes.build_gan(name, num_classes=10 if conditional else None, seed=0,
+                            total_steps=2)
+    assert isinstance(gan, keras_gan.ConditionalGAN if conditional else keras_gan.GAN)
+    assert gan.latent_dim == recipe["latent_dim"]
+    assert gan.ema_decay == recipe["ema_decay"]
+    assert gan.d_steps == recipe.get("d_steps", 1)
+    assert type(gan.loss_fn).registry_name == recipe["loss"]
+    if recipe["penalty"] is None:
+        assert gan.penalty is None
+    else:
+        assert type(gan.penalty).registry_name == recipe["penalty"]["name"]
+        for key, value in recipe["penalty"]["args"].items():
+            assert getattr(gan.penalty, key) == value, (name, key)
+    opt = recipe["optimizer"]
+    for optimizer, lr in ((gan.generator_optimizer, opt["g_lr"]),
+                          (gan.discriminator_optimizer, opt["d_lr"])):
+        assert float(keras.ops.convert_to_numpy(optimizer.learning_rate)) == pytest.approx(lr)
+        assert optimizer.beta_1 == opt["beta_1"] and optimizer.beta_2 == opt["beta_2"]
+    history = gan.fit(x, y if conditional else None, batch_size=4, epochs=1, verbose=0)
+    assert all(np.isfinite(v[-1]) for v in history.history.values()), name
 
 
 @pytest.mark.once
