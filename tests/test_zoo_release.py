@@ -29,7 +29,7 @@ from keras_gan.zoo.release import MESSAGE
 
 from helpers import mnist_gan
 from hub_server import HubStandIn
-from hub_server import isolate_huggingface_hub
+from test_zoo_hub import hub  # noqa: F401 (the same stand-in fixture)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NAMES = ("tiny-a", "tiny-c")  # unconditional, conditional
@@ -44,14 +44,6 @@ def folders(tmp_path_factory):
         keras_gan.zoo.save_folder(mnist_gan(conditional=name == "tiny-c", train=False),
                                   str(root / name / "hub"))
     return root
-
-
-@pytest.fixture
-def hub(monkeypatch, tmp_path):
-    isolate_huggingface_hub(monkeypatch, tmp_path)
-    with HubStandIn() as server:
-        server.use_as_default(monkeypatch)
-        yield server
 
 
 @pytest.fixture
