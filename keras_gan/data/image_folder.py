@@ -116,13 +116,14 @@ class ImageFiles:
         """The full path of image `i`."""
         return os.path.join(self.root, self.files[i].decode("utf-8"))
 
-    def _open(self, i):
+    def _open(self, i, decode=True):
         from PIL import Image
 
         path = self.path(i)
         try:
             image = Image.open(path)
-            image.load()
+            if decode:
+                image.load()
         except Exception as error:  # PIL raises OSError, SyntaxError, ValueError, ...
             raise BadImageError(
                 f"Cannot read image {path}: {type(error).__name__}: {error}. Remove or "
@@ -182,11 +183,15 @@ class ImageFiles:
             "image_folder dataset to fit."
         )
 
-    def inspect(self, i):
-        """`(channels, (width, height))` of image `i`, fully decoded (raises `BadImageError`)."""
-        image = self._open(i)
-        self._check_size(image, i)
-        return _channels_of(image.mode), image.size
+    def inspect(self, i, decode=True):
+        """`(channels, (width, height))` of image `i` (raises `BadImageError`).
+
+        With `decode=False` only the file's header is read (fast; a
+        truncated file passes).
+        """
+        with self._open(i, decode) as image:
+            self._check_size(image, i)
+            return _channels_of(image.mode), image.size
 
 
 class ImageFolder(EpochBatches):
@@ -299,8 +304,6 @@ def image_folder(path, image_size, channels=3, labels="inferred", batch_size=32,
     skipped = []
     seen = {}  # channel count -> first file with it
     if verify is not None:
-        from PIL import Image
-
         progress = None
         if verbose:
             import keras
@@ -309,21 +312,7 @@ def image_folder(path, image_size, channels=3, labels="inferred", batch_size=32,
             print(f"Checking {len(files)} images in {path} (verify={verify!r})")
         for i in range(len(files)):
             try:
-                if verify == "full":
-                    count, _ = probe.inspect(i)
-                else:
-                    try:
-                        with Image.open(probe.path(i)) as image:
-                            probe._check_size(image, i)
-                            count = _channels_of(image.mode)
-                    except BadImageError:
-                        raise
-                    except Exception as error:
-                        raise BadImageError(
-                            f"Cannot read image {probe.path(i)}: {type(error).__name__}: "
-                            f"{error}. Remove or replace the file (or skip bad files: "
-                            "skip_bad_images=True, --skip-bad-images)."
-                        ) from None
+                count, _ = probe.inspect(i, decode=verify == "full")
             except BadImageError:
                 if not skip_bad_images:
                     raise

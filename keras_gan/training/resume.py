@@ -37,6 +37,17 @@ def _is_array(x):
     )
 
 
+def _check_layout(state, per_epoch, seed):
+    """Refuses a checkpoint written for another batch count or data order."""
+    if state and (state.get("batches_per_epoch") not in (None, per_epoch)
+                  or state.get("seed") != seed):
+        raise ValueError(
+            f"The checkpoint in {state['path']} was written for another data "
+            f"layout ({state.get('batches_per_epoch')} batches per epoch, seed "
+            f"{state.get('seed')}). Received: {per_epoch} batches per epoch, seed {seed}"
+        )
+
+
 def fit_with_checkpoint(gan, fit, checkpoint, x, y=None, batch_size=None, epochs=1,
                         shuffle=True, initial_epoch=0, callbacks=None, **kwargs):
     """Restores `checkpoint` into `gan` and trains to `epochs`, skipping seen batches.
@@ -60,13 +71,7 @@ def fit_with_checkpoint(gan, fit, checkpoint, x, y=None, batch_size=None, epochs
         batch_size = batch_size or 32
         per_epoch = math.ceil(len(x) / batch_size)
         seed = checkpoint.data_seed(gan)
-        if state and (state.get("batches_per_epoch") not in (None, per_epoch)
-                      or state.get("seed") != seed):
-            raise ValueError(
-                f"The checkpoint in {state['path']} was written for another data "
-                f"layout ({state.get('batches_per_epoch')} batches per epoch, seed "
-                f"{state.get('seed')}). Received: {per_epoch} batches per epoch, seed {seed}"
-            )
+        _check_layout(state, per_epoch, seed)
 
         def make(first, start):
             # One endless stream per fit call (Keras keeps its iterator):
@@ -76,13 +81,7 @@ def fit_with_checkpoint(gan, fit, checkpoint, x, y=None, batch_size=None, epochs
         if y is not None:
             raise ValueError("The dataset carries its own labels. Received: y is not None")
         per_epoch = x.batches_per_epoch
-        if state and (state.get("batches_per_epoch") not in (None, per_epoch)
-                      or state.get("seed") != x.seed):
-            raise ValueError(
-                f"The checkpoint in {state['path']} was written for another data "
-                f"layout ({state.get('batches_per_epoch')} batches per epoch, seed "
-                f"{state.get('seed')}). Received: {per_epoch} batches per epoch, seed {x.seed}"
-            )
+        _check_layout(state, per_epoch, x.seed)
         checkpoint.dataset_seed = x.seed  # recorded with each checkpoint
 
         def make(first, start):

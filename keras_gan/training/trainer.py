@@ -17,6 +17,7 @@ from keras_gan import validation
 from keras_gan.distributed.noise import decorrelate_layer_noise
 from keras_gan.gan_optimizer import GANOptimizer
 from keras_gan.training.adversarial_step import UNEXPECTED_LABELS
+from keras_gan.training.epoch_batches import EpochBatches
 
 
 def _default_optimizer():
@@ -156,8 +157,6 @@ class Trainer:
         link(callbacks)
         checkpoints = [c for c in callbacks if isinstance(c, Checkpoint)]
         if not checkpoints:
-            from keras_gan.training.epoch_batches import EpochBatches
-
             if isinstance(x, EpochBatches):
                 # Its batch order is its own, by (seed, epoch) (image_folder):
                 # Keras must not shuffle the batch indices on top.
